@@ -1,0 +1,1 @@
+"""reuse: keep reusable objects out of the waste stream."""

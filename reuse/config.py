@@ -1,0 +1,41 @@
+"""Settings read once from the environment at each entrypoint; defaults give the embedded shape."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PREFIX = "REUSE_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a running platform."""
+
+    instance_path: Path
+    database_url: str
+    broker_url: str
+    sqlite_busy_timeout_ms: int = 30_000
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the database is an SQLite file (the embedded shape)."""
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `REUSE_*` variables (os.environ by default)."""
+        env = os.environ if environ is None else environ
+        instance = Path(env.get(f"{PREFIX}INSTANCE_PATH", "instance")).resolve()
+        database_url = env.get(f"{PREFIX}DATABASE_URL", f"sqlite:///{instance / 'reuse.db'}")
+        broker_url = env.get(f"{PREFIX}BROKER_URL", f"sqla+sqlite:///{instance / 'broker.db'}")
+        return cls(
+            instance_path=instance,
+            database_url=database_url,
+            broker_url=broker_url,
+            sqlite_busy_timeout_ms=int(env.get(f"{PREFIX}SQLITE_BUSY_TIMEOUT_MS", "30000")),
+            log_level=env.get(f"{PREFIX}LOG_LEVEL", "INFO"),
+        )

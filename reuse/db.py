@@ -1,0 +1,62 @@
+"""Engines and sessions: SQLite tuned for correctness, PostgreSQL as it comes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from reuse.config import Settings
+
+READ_ONLY = "reuse_read_only"
+
+
+def make_engine(settings: Settings, **kwargs: Any) -> Engine:
+    """Create the engine for `settings.database_url` (nothing connects until first use)."""
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(
+        url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000}, **kwargs
+    )
+    _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, busy timeout, foreign keys, and write transactions that begin IMMEDIATE.
+
+    pysqlite's own transaction handling begins lazily and deferred; a deferred
+    read-then-write transaction fails with "database is locked" (or double-books)
+    under concurrency, so we take over BEGIN ourselves.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for read-only work: on SQLite its transactions begin deferred."""
+    return engine.execution_options(**{READ_ONLY: True})

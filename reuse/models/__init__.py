@@ -1,0 +1,35 @@
+"""SQLAlchemy models: the platform's tables."""
+
+from reuse.models.account import ApiToken, Membership, User
+from reuse.models.actor import Actor, ActorAcceptance, ActorWeek
+from reuse.models.base import Base
+from reuse.models.exchange import Claim, Offer, OutcomeLine, Reception
+from reuse.models.lot import Lot, StatusLogEntry
+from reuse.models.outbox import OutboxMessage
+from reuse.models.taxonomy import Category, Co2Factor, FactorSet, Outcome, Subcategory
+from reuse.models.territory import Commune, Site, Territory
+
+__all__ = [
+    "Actor",
+    "ActorAcceptance",
+    "ActorWeek",
+    "ApiToken",
+    "Base",
+    "Category",
+    "Claim",
+    "Co2Factor",
+    "Commune",
+    "FactorSet",
+    "Lot",
+    "Membership",
+    "Offer",
+    "OutboxMessage",
+    "Outcome",
+    "OutcomeLine",
+    "Reception",
+    "Site",
+    "StatusLogEntry",
+    "Subcategory",
+    "Territory",
+    "User",
+]

@@ -1,0 +1,102 @@
+"""Offers to actors, their claims, the weighing at reception and the reported outcomes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reuse.models.actor import Actor
+from reuse.models.base import Base
+from reuse.models.lot import Lot
+
+
+class Offer(Base):
+    """A lot proposed to one actor, with its rank, distance, score and reasons."""
+
+    __tablename__ = "offer"
+    __table_args__ = (UniqueConstraint("lot_id", "actor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), index=True)
+    wave: Mapped[int]
+    rank: Mapped[int]
+    distance_km: Mapped[Decimal]
+    score: Mapped[Decimal]
+    reasons: Mapped[list[str]]
+    status: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    lot: Mapped[Lot] = relationship()
+    actor: Mapped[Actor] = relationship()
+
+
+class Claim(Base):
+    """An actor taking all or part of a lot, with its pickup slot."""
+
+    __tablename__ = "claim"
+    __table_args__ = (
+        CheckConstraint("kg > 0", name="kg_positive"),
+        UniqueConstraint("actor_id", "idempotency_key"),
+        Index("ix_claim_lot_status", "lot_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), index=True)
+    kg: Mapped[Decimal]
+    item_count: Mapped[int | None]
+    week_start: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    pickup_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime]
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    lot: Mapped[Lot] = relationship()
+    offer: Mapped[Offer] = relationship()
+    actor: Mapped[Actor] = relationship()
+    reception: Mapped[Reception | None] = relationship(back_populates="claim")
+
+
+class Reception(Base):
+    """The measured weight of what one claim actually brought in."""
+
+    __tablename__ = "reception"
+    __table_args__ = (CheckConstraint("measured_kg > 0", name="measured_kg_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), unique=True)
+    measured_kg: Mapped[Decimal]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    anomaly: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    claim: Mapped[Claim] = relationship(back_populates="reception")
+    outcome_lines: Mapped[list[OutcomeLine]] = relationship(back_populates="reception")
+
+
+class OutcomeLine(Base):
+    """Kilograms of one reception that went to one outcome."""
+
+    __tablename__ = "outcome_line"
+    __table_args__ = (
+        CheckConstraint("kg > 0", name="kg_positive"),
+        UniqueConstraint("reception_id", "outcome_slug"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reception_id: Mapped[int] = mapped_column(ForeignKey("reception.id"))
+    outcome_slug: Mapped[str] = mapped_column(ForeignKey("outcome.slug"))
+    kg: Mapped[Decimal]
+    reported_at: Mapped[datetime]
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    reception: Mapped[Reception] = relationship(back_populates="outcome_lines")
