@@ -1,0 +1,58 @@
+"""Domain events, named in the past tense; their payloads are plain JSON values."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened; `lot_id` ties it to a lot's timeline when it has one."""
+
+    name: ClassVar[str] = "Event"
+    lot_id: int | None
+
+    def payload(self) -> dict[str, Any]:
+        """The event's fields as JSON-ready values."""
+        return {key: _jsonable(value) for key, value in asdict(self).items()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return str(value)
+
+
+@dataclass(frozen=True)
+class LotDeclared(Event):
+    name: ClassVar[str] = "LotDeclared"
+    site_id: int = 0
+    subcategory: str = ""
+    estimated_kg: str = "0"
+
+
+@dataclass(frozen=True)
+class LotUpdated(Event):
+    name: ClassVar[str] = "LotUpdated"
+    changed: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class LotCancelled(Event):
+    name: ClassVar[str] = "LotCancelled"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LotUnmatched(Event):
+    name: ClassVar[str] = "LotUnmatched"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LotExpired(Event):
+    name: ClassVar[str] = "LotExpired"
+    missed_kg: str = "0"

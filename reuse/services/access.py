@@ -1,0 +1,53 @@
+"""Who may act where: checked in the use cases, whatever the entrypoint."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from reuse.domain.errors import FieldError, NotAllowed, NotFound, ValidationFailed
+from reuse.domain.vocabulary import Role
+from reuse.models import Membership, Site, User
+
+
+def acting_user(session: Session, user_id: int) -> User:
+    """Load an active user or refuse."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotAllowed(f"user {user_id} is unknown or inactive")
+    return user
+
+
+def is_admin(user: User) -> bool:
+    """Tell whether the user administers the whole platform."""
+    return any(m.role == Role.ADMIN for m in user.memberships)
+
+
+def may_declare_at(user: User, site: Site) -> bool:
+    """An agent may act on the sites of its territory (or on its one site); admins anywhere."""
+    return is_admin(user) or any(_agent_covers(m, site) for m in user.memberships)
+
+
+def _agent_covers(membership: Membership, site: Site) -> bool:
+    if membership.role != Role.AGENT or membership.territory_id != site.territory_id:
+        return False
+    return membership.site_id is None or membership.site_id == site.id
+
+
+def site_for_agent(session: Session, user: User, site_id: int) -> Site:
+    """The site an agent declares at, refused as a field error when it is not theirs."""
+    site = session.get(Site, site_id)
+    if site is None:
+        raise ValidationFailed([FieldError("site_id", "unknown", f"no site {site_id}")])
+    if not may_declare_at(user, site):
+        raise ValidationFailed(
+            [FieldError("site_id", "not_your_territory", "this site is not in your territory")]
+        )
+    return site
+
+
+def lot_site_for_agent(session: Session, user: User, site_id: int) -> Site:
+    """The site of an existing lot, hidden (not found) from agents of other territories."""
+    site = session.get(Site, site_id)
+    if site is None or not may_declare_at(user, site):
+        raise NotFound("no such lot")
+    return site

@@ -1,0 +1,53 @@
+"""Moving a lot along its lifecycle: new status, status-log row and event, in the caller's unit of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reuse.domain.events import Event
+from reuse.domain.lifecycle import Step, next_status
+from reuse.domain.vocabulary import LotStatus
+from reuse.models import Lot, StatusLogEntry
+from reuse.unit_of_work import UnitOfWork
+
+
+def move_lot(
+    uow: UnitOfWork,
+    lot: Lot,
+    step: Step,
+    event: Event,
+    *,
+    by: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Apply `step` to `lot` (refusing illegal ones), log who/when/why and record `event`."""
+    before = LotStatus(lot.status)
+    lot.status = next_status(before, step).value
+    lot.updated_at = now
+    log(uow, lot, event, before=before.value, by=by, reason=reason, now=now)
+
+
+def log(
+    uow: UnitOfWork,
+    lot: Lot,
+    event: Event,
+    *,
+    before: str | None,
+    by: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Record `event` and the status-log row that explains the lot's current status."""
+    event_id = uow.record(event, now)
+    uow.session.add(
+        StatusLogEntry(
+            lot=lot,
+            at=now,
+            by_user_id=by,
+            from_status=before,
+            to_status=lot.status,
+            reason=reason,
+            event_id=event_id,
+        )
+    )
