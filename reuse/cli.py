@@ -1,0 +1,85 @@
+"""The `reuse` command: database, reference data, demo territory, users, benchmarks."""
+
+from __future__ import annotations
+
+import click
+
+from reuse.config import Settings
+from reuse.domain.errors import DomainError
+from reuse.domain.vocabulary import Role
+from reuse.migrate import upgrade
+from reuse.runtime import Runtime
+from reuse.services.accounts import Grant, create_user
+from reuse.services.refdata import load_reference_data
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """reuse: keep reusable objects out of the waste stream."""
+    ctx.obj = Runtime.start(Settings.from_env())
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(runtime: Runtime) -> None:
+    """Apply every pending migration."""
+    upgrade(runtime.engine)
+    click.echo(f"database at head: {runtime.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.group()
+def refdata() -> None:
+    """Reference data shipped in the package."""
+
+
+@refdata.command("load")
+@click.pass_obj
+def refdata_load(runtime: Runtime) -> None:
+    """Load or refresh the taxonomy, outcomes and CO2e factor sets (idempotent)."""
+    loaded = load_reference_data(runtime.uow())
+    added = ", ".join(loaded.factor_sets) or "none (already present)"
+    click.echo(
+        f"{loaded.categories} categories, {loaded.subcategories} subcategories, "
+        f"{loaded.outcomes} outcomes; factor sets added: {added}"
+    )
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--territory", help="territory slug (agents and viewers)")
+@click.option("--site", help="site slug (an agent bound to one site)")
+@click.option("--actor", help="actor slug (recyclers)")
+@click.pass_obj
+def users_create(
+    runtime: Runtime,
+    email: str,
+    display_name: str,
+    password: str,
+    role: str,
+    territory: str | None,
+    site: str | None,
+    actor: str | None,
+) -> None:
+    """Create a user with one role."""
+    grant = Grant(Role(role), territory=territory, site=site, actor=actor)
+    try:
+        user_id = create_user(
+            runtime.uow(), email=email, password=password, display_name=display_name, grants=[grant]
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"user {user_id} created: {email} ({role})")
