@@ -1,0 +1,38 @@
+# reuse — the two commands: `make run` (the platform, embedded) and `make test` (everything CI checks).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export REUSE_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: install lint test test-sqlite test-postgres run clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test-sqlite: install
+	$(PY) -m pytest -q
+
+test-postgres: install
+	REUSE_TEST_POSTGRES_URL=$(POSTGRES_URL) $(PY) -m pytest -q
+
+test: lint test-sqlite test-postgres
+
+run: install
+	$(VENV)/bin/reuse db upgrade
+	$(VENV)/bin/reuse refdata load
+	$(VENV)/bin/reuse seed demo
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
