@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import click
 
+from reuse.benchmarks.matching import matching as bench_matching
 from reuse.config import Settings
 from reuse.domain.errors import DomainError
 from reuse.domain.vocabulary import Role
@@ -83,3 +86,30 @@ def users_create(
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"user {user_id} created: {email} ({role})")
+
+
+class PluggableGroup(click.Group):
+    """A group that also offers the commands other packages register under an entry-point group
+    (so the workers package can add `reuse bench pipeline` without the core importing it)."""
+
+    def __init__(self, *args: object, plugins: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.plugins = plugins
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *entry_points(group=self.plugins).names})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        found = super().get_command(ctx, name)
+        if found is None and name in entry_points(group=self.plugins).names:
+            loaded: click.Command = entry_points(group=self.plugins)[name].load()
+            return loaded
+        return found
+
+
+@main.group(cls=PluggableGroup, plugins="reuse.bench")
+def bench() -> None:
+    """Benchmarks: each prints its figures, or one JSON object with --json."""
+
+
+bench.add_command(bench_matching)
