@@ -5,6 +5,7 @@ from reuse.models.actor import Actor, ActorAcceptance, ActorWeek
 from reuse.models.base import Base
 from reuse.models.exchange import Claim, Offer, OutcomeLine, Reception
 from reuse.models.lot import Lot, StatusLogEntry
+from reuse.models.notification import Notification, NotificationSettings, WebhookDelivery
 from reuse.models.outbox import OutboxMessage
 from reuse.models.taxonomy import Category, Co2Factor, FactorSet, Outcome, Subcategory
 from reuse.models.territory import Commune, Site, Territory
@@ -22,6 +23,8 @@ __all__ = [
     "FactorSet",
     "Lot",
     "Membership",
+    "Notification",
+    "NotificationSettings",
     "Offer",
     "OutboxMessage",
     "Outcome",
@@ -32,4 +35,5 @@ __all__ = [
     "Subcategory",
     "Territory",
     "User",
+    "WebhookDelivery",
 ]

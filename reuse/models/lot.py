@@ -43,6 +43,8 @@ class Lot(Base):
     remaining_kg: Mapped[Decimal]
     declared_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    wave: Mapped[int] = mapped_column(default=0)
+    next_wave_at: Mapped[datetime | None] = mapped_column(index=True)
 
     site: Mapped[Site] = relationship()
     subcategory: Mapped[Subcategory] = relationship()

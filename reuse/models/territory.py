@@ -16,6 +16,7 @@ class Territory(Base):
     name: Mapped[str] = mapped_column(String(200))
     siren: Mapped[str] = mapped_column(String(9), unique=True)
     wave_size: Mapped[int] = mapped_column(default=3)
+    wave_growth: Mapped[int] = mapped_column(default=3)
     hold_window_minutes: Mapped[int] = mapped_column(default=120)
 
     communes: Mapped[list[Commune]] = relationship(back_populates="territory")
