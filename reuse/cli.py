@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib.metadata import entry_points
 
 import click
 
 from reuse.benchmarks.matching import matching as bench_matching
 from reuse.config import Settings
+from reuse.demo import seed_demo
 from reuse.domain.errors import DomainError
 from reuse.domain.vocabulary import Role
 from reuse.migrate import upgrade
@@ -51,6 +53,28 @@ def refdata_load(runtime: Runtime) -> None:
         f"{loaded.categories} categories, {loaded.subcategories} subcategories, "
         f"{loaded.outcomes} outcomes; factor sets added: {added}"
     )
+
+
+@main.group()
+def seed() -> None:
+    """Demonstration data."""
+
+
+@seed.command("demo")
+@click.pass_obj
+def seed_demo_command(runtime: Runtime) -> None:
+    """Seed the Morlaix Communauté demo territory with a year of history (idempotent)."""
+    try:
+        summary = seed_demo(runtime.uow(), now=datetime.now(UTC))
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    history = "generated" if summary.history_created else "already present"
+    click.echo(f"{summary.territory}: {summary.sites} sites, {summary.actors} actors, "
+               f"{summary.lots} lots ({history}).")  # fmt: skip
+    click.echo("Site and actor coordinates are commune points (approximate).")
+    click.echo("Demo logins:")
+    for login in summary.users:
+        click.echo(f"  {login.role:<17} {login.email:<32} {login.password}  ({login.scope})")
 
 
 @main.group()
