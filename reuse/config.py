@@ -19,6 +19,15 @@ class Settings:
     broker_url: str
     sqlite_busy_timeout_ms: int = 30_000
     log_level: str = "INFO"
+    smtp_url: str | None = None
+    mail_from: str = "reuse <no-reply@reuse.invalid>"
+    relay_interval_s: float = 2.0
+    visibility_timeout_s: int = 3600
+
+    @property
+    def mail_folder(self) -> Path:
+        """Where e-mails are written when no SMTP server is configured."""
+        return self.instance_path / "mail"
 
     @property
     def is_sqlite(self) -> bool:
@@ -38,4 +47,8 @@ class Settings:
             broker_url=broker_url,
             sqlite_busy_timeout_ms=int(env.get(f"{PREFIX}SQLITE_BUSY_TIMEOUT_MS", "30000")),
             log_level=env.get(f"{PREFIX}LOG_LEVEL", "INFO"),
+            smtp_url=env.get(f"{PREFIX}SMTP_URL") or None,
+            mail_from=env.get(f"{PREFIX}MAIL_FROM", "reuse <no-reply@reuse.invalid>"),
+            relay_interval_s=float(env.get(f"{PREFIX}RELAY_INTERVAL_S", "2")),
+            visibility_timeout_s=int(env.get(f"{PREFIX}VISIBILITY_TIMEOUT_S", "3600")),
         )

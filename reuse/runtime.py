@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reuse.config import Settings
 from reuse.db import make_engine, make_session_factory
+from reuse.services.actor_directory import ActorDirectory
 from reuse.unit_of_work import AfterCommit, UnitOfWork
 
 
@@ -20,6 +21,7 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     after_commit: AfterCommit | None = field(default=None)
+    directory: ActorDirectory = field(default_factory=ActorDirectory)
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:

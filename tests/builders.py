@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from reuse.domain.lots import LotDraft
 from reuse.domain.vocabulary import Role
-from reuse.models import Commune, Membership, Site, Subcategory, Territory, User
+from reuse.models import (
+    Actor,
+    ActorAcceptance,
+    Commune,
+    Membership,
+    Site,
+    Subcategory,
+    Territory,
+    User,
+)
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -91,3 +100,26 @@ def a_draft(**overrides: Any) -> LotDraft:
         "description": "Canapé trois places en bon état",
     }
     return LotDraft(**(values | overrides))
+
+
+def an_actor(
+    session: Session,
+    accepts: dict[str, list[str]] | None = None,
+    **overrides: Any,
+) -> Actor:
+    """An active actor near Morlaix that collects every weekday, accepting sofas as they are."""
+    values = {"slug": unique("actor"), "name": "Ressourcerie test", "kind": "ressourcerie",
+              "commune_insee": "29151", "commune_name": "Morlaix", "lat": 48.58, "lon": -3.83,
+              "radius_km": Decimal("30"), "weekly_capacity_kg": Decimal("2000"),
+              "collection_weekdays": [1, 2, 3, 4, 5, 6, 7]} | overrides  # fmt: skip
+    actor = Actor(**values)
+    session.add(actor)
+    session.flush()
+    for slug, conditions in (accepts or {"mobilier.canape": ["as_is"]}).items():
+        sub = a_subcategory(session, slug)
+        session.add_all(
+            ActorAcceptance(actor_id=actor.id, subcategory_id=sub.id, condition=c)
+            for c in conditions
+        )
+    session.flush()
+    return actor

@@ -56,3 +56,16 @@ class LotUnmatched(Event):
 class LotExpired(Event):
     name: ClassVar[str] = "LotExpired"
     missed_kg: str = "0"
+
+
+@dataclass(frozen=True)
+class OffersSent(Event):
+    name: ClassVar[str] = "OffersSent"
+    wave: int = 1
+    offer_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class WebhookDue(Event):
+    name: ClassVar[str] = "WebhookDue"
+    notification_id: int = 0

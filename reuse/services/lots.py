@@ -120,17 +120,14 @@ def mark_unmatched(
     """Record that no eligible actor was found, so the agent is told to route the lot elsewhere."""
     at = now or datetime.now(UTC)
     with uow:
-        lot = _lot(uow, lot_id)
-        move_lot(
-            uow,
-            lot,
-            Step.FIND_NO_MATCH,
-            LotUnmatched(lot.id, reason),
-            by=None,
-            reason=reason,
-            now=at,
-        )
+        mark_lot_unmatched(uow, _lot(uow, lot_id), reason, at)
         uow.commit()
+
+
+def mark_lot_unmatched(uow: UnitOfWork, lot: Lot, reason: str, at: datetime) -> None:
+    """Move an already loaded lot to `unmatched` inside the caller's unit of work."""
+    event = LotUnmatched(lot.id, reason)
+    move_lot(uow, lot, Step.FIND_NO_MATCH, event, by=None, reason=reason, now=at)
 
 
 def expire_lot(uow: UnitOfWork, *, lot_id: int, now: datetime | None = None) -> None:
@@ -219,3 +216,26 @@ def _draft_of(lot: Lot) -> LotDraft:
         description=lot.description,
         photos=tuple(Photo(**p) for p in lot.photos),
     )
+
+
+EXPIRABLE = (
+    LotStatus.DECLARED,
+    LotStatus.UNMATCHED,
+    LotStatus.OFFERED,
+    LotStatus.PARTIALLY_CLAIMED,
+)
+
+
+def lots_past_deadline(
+    uow: UnitOfWork, *, now: datetime | None = None, limit: int = 500
+) -> list[int]:
+    """Ids of lots whose deadline has passed and that still wait for takers."""
+    at = now or datetime.now(UTC)
+    with uow:
+        query = (
+            select(Lot.id)
+            .where(Lot.deadline <= at, Lot.status.in_([s.value for s in EXPIRABLE]))
+            .order_by(Lot.deadline)
+            .limit(limit)
+        )
+        return list(uow.session.scalars(query))
