@@ -1,0 +1,126 @@
+"""The French text of what actors and agents are told: pure functions over plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from reuse.domain.matching import french_date, french_number
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    """What a message says about a lot."""
+
+    lot_id: int
+    subcategory_label: str
+    category_label: str
+    kg: Decimal
+    site_name: str
+    commune_name: str
+    deadline: datetime
+    description: str = ""
+    rep_filiere: str = ""
+
+
+def french_kg(kilograms: Decimal) -> str:
+    """Kilograms the French way with only the decimals that matter: "1 234,5 kg"."""
+    exponent = kilograms.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return f"{french_number(kilograms, min(places, 3))} kg"
+
+
+def french_moment(at: datetime) -> str:
+    """A moment in Paris time: "mardi 17 mars à 18 h 00"."""
+    local = at.astimezone(PARIS)
+    return f"{french_date(local.date())} à {local:%H} h {local:%M}"
+
+
+def offer_notice(lot: LotFacts, distance_km: Decimal, reasons: Sequence[str]) -> Notice:
+    """Tell an actor that a lot is proposed to it, and why."""
+    subject = f"Proposition : {lot.subcategory_label}, {french_kg(lot.kg)} à {lot.site_name}"
+    lines = [
+        "Bonjour,",
+        "",
+        "Un lot vous est proposé :",
+        *_lot_lines(lot),
+        f"Distance : {french_number(distance_km, 1)} km",
+        "",
+        "Pourquoi vous :",
+        *(f"- {reason}" for reason in reasons),
+        "",
+        "Réservez-le (en tout ou en partie) depuis vos propositions sur reuse.",
+    ]
+    return Notice(subject, "\n".join(lines))
+
+
+def unmatched_notice(lot: LotFacts) -> Notice:
+    """Tell an agent that no reuse actor can take a lot, so it must go to recycling in time."""
+    subject = f"Aucun preneur : {lot.subcategory_label}, {french_kg(lot.kg)} à {lot.site_name}"
+    route = f" (filière {lot.rep_filiere})" if lot.rep_filiere else ""
+    lines = [
+        "Bonjour,",
+        "",
+        "Aucun acteur du réemploi ne peut prendre ce lot :",
+        *_lot_lines(lot),
+        "",
+        f"Merci de l'orienter vers la benne de recyclage adaptée{route}"
+        f" avant le {french_moment(lot.deadline)}.",
+    ]
+    return Notice(subject, "\n".join(lines))
+
+
+def digest_notice(actor_name: str, subjects: Sequence[str], day: datetime) -> Notice:
+    """One daily e-mail listing an actor's new notifications."""
+    count = len(subjects)
+    plural = "s" if count > 1 else ""
+    subject = (
+        f"Récapitulatif du {french_date(day.astimezone(PARIS).date())} : {count} nouveauté{plural}"
+    )
+    lines = [
+        f"Bonjour {actor_name},",
+        "",
+        f"Voici {count} notification{plural} reçue{plural} depuis le dernier récapitulatif :",
+        *(f"- {line}" for line in subjects),
+        "",
+        "Retrouvez le détail de chaque proposition sur reuse.",
+    ]
+    return Notice(subject, "\n".join(lines))
+
+
+def webhook_disabled_notice(actor_name: str, url: str, failures: int) -> Notice:
+    """Tell an actor that its webhook was switched off after repeated failures."""
+    subject = "Webhook désactivé après des échecs répétés"
+    lines = [
+        f"Bonjour {actor_name},",
+        "",
+        f"Votre webhook {url} n'a pas répondu correctement {failures} fois de suite :",
+        "nous l'avons désactivé. Les propositions restent visibles sur reuse et par e-mail.",
+        "",
+        "Corrigez l'adresse ou le service, puis réactivez le webhook dans vos réglages.",
+    ]
+    return Notice(subject, "\n".join(lines))
+
+
+def _lot_lines(lot: LotFacts) -> list[str]:
+    lines = [
+        f"- Objet : {lot.subcategory_label} ({lot.category_label})",
+        f"- Poids : {french_kg(lot.kg)}",
+        f"- Lieu : {lot.site_name} ({lot.commune_name})",
+        f"- À enlever avant le {french_moment(lot.deadline)}",
+        f"- Lot n° {lot.lot_id}",
+    ]
+    if lot.description:
+        lines.append(f"- Description : {lot.description}")
+    return lines

@@ -1,0 +1,97 @@
+"""Signed webhooks: HMAC-SHA256 over "<timestamp>.<body>", posted as JSON with urllib."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from email.message import Message
+from typing import IO
+
+TIMESTAMP_HEADER = "X-Reuse-Timestamp"
+SIGNATURE_HEADER = "X-Reuse-Signature"
+SCHEME = "v1"
+
+
+class WebhookFailed(Exception):
+    """A delivery that did not reach a 2xx answer: the status when there was one, and why."""
+
+    def __init__(self, status_code: int | None, error: str) -> None:
+        self.status_code = status_code
+        self.error = error
+        super().__init__(error if status_code is None else f"HTTP {status_code}: {error}")
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The hex HMAC-SHA256 of `"<timestamp>." + body` under `secret`."""
+    signed = f"{timestamp}.".encode() + body
+    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The headers of a signed JSON delivery."""
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "reuse-webhooks/1",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: f"{SCHEME}={sign(secret, timestamp, body)}",
+    }
+
+
+def verify(
+    secret: str,
+    timestamp: int | str,
+    body: bytes,
+    signature: str,
+    now: float,
+    tolerance_s: int = 300,
+) -> bool:
+    """Tell whether `signature` (a `v1=<hex>` header, possibly comma-separated) is fresh and valid."""
+    try:
+        moment = int(timestamp)
+    except ValueError:
+        return False
+    if abs(now - moment) > tolerance_s:
+        return False
+    expected = sign(secret, moment, body)
+    candidates = [part.strip() for part in signature.split(",")]
+    return any(
+        hmac.compare_digest(value.encode(), expected.encode())
+        for scheme, _, value in (c.partition("=") for c in candidates)
+        if scheme == SCHEME
+    )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook answering 3xx failed: following it would silently change the request."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        return None
+
+
+def post_json(url: str, body: bytes, headers: Mapping[str, str], timeout_s: float = 5) -> int:
+    """POST `body` and return the 2xx status; raise WebhookFailed otherwise."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise WebhookFailed(None, "webhook URL must be http:// or https://")
+    request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")  # noqa: S310 - scheme checked above
+    opener = urllib.request.build_opener(_NoRedirect())
+    try:
+        with opener.open(request, timeout=timeout_s) as response:
+            status: int = response.status
+    except urllib.error.HTTPError as error:
+        raise WebhookFailed(error.code, str(error.reason)) from error
+    except (urllib.error.URLError, OSError) as error:
+        raise WebhookFailed(None, f"{type(error).__name__}: {error}") from error
+    if status >= 300:
+        raise WebhookFailed(status, "not a success status")
+    return status
