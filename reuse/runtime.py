@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reuse.config import Settings
 from reuse.db import make_engine, make_session_factory
+from reuse.mail import Mailer, mailer_from
 from reuse.services.actor_directory import ActorDirectory
 from reuse.unit_of_work import AfterCommit, UnitOfWork
 
@@ -22,6 +23,13 @@ class Runtime:
     sessions: sessionmaker[Session]
     after_commit: AfterCommit | None = field(default=None)
     directory: ActorDirectory = field(default_factory=ActorDirectory)
+
+    @property
+    def mailer(self) -> Mailer:
+        """Where e-mails go: the SMTP server if one is set, else files in the instance folder."""
+        return mailer_from(
+            self.settings.smtp_url, self.settings.mail_folder, self.settings.mail_from
+        )
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from builders import NOW, a_draft, a_site, an_actor, an_agent_of
 from reuse.models import Lot, Offer, OutboxMessage, StatusLogEntry
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot, expire_lot, lots_past_deadline
 from reuse.services.matching import advance_wave, lots_due_for_a_wave, match_lot
 from reuse.unit_of_work import UnitOfWork
+
+from builders import NOW, a_draft, a_site, an_actor, an_agent_of
 
 
 @pytest.fixture
@@ -27,12 +28,16 @@ def scene(uow: UnitOfWork):  # type: ignore[no-untyped-def]
 
 def declare(uow: UnitOfWork, scene, subcategory: str = "mobilier.canape") -> int:  # type: ignore[no-untyped-def]
     agent, site, _ = scene
-    return declare_lot(uow, by=agent, site_id=site, subcategory=subcategory, draft=a_draft(), now=NOW).lot_id
+    return declare_lot(
+        uow, by=agent, site_id=site, subcategory=subcategory, draft=a_draft(), now=NOW
+    ).lot_id
 
 
 def offers(uow: UnitOfWork, lot_id: int) -> list[Offer]:
     with uow:
-        return list(uow.session.scalars(select(Offer).where(Offer.lot_id == lot_id).order_by(Offer.rank)))
+        return list(
+            uow.session.scalars(select(Offer).where(Offer.lot_id == lot_id).order_by(Offer.rank))
+        )
 
 
 def test_the_first_wave_offers_the_lot_to_the_closest_actors_with_reasons(uow, scene) -> None:
@@ -46,7 +51,9 @@ def test_the_first_wave_offers_the_lot_to_the_closest_actors_with_reasons(uow, s
     with uow:
         lot = uow.session.get(Lot, lot_id)
         assert (lot.status, lot.wave, lot.next_wave_at) == ("offered", 1, NOW + timedelta(hours=2))
-        names = uow.session.scalars(select(OutboxMessage.name).where(OutboxMessage.lot_id == lot_id))
+        names = uow.session.scalars(
+            select(OutboxMessage.name).where(OutboxMessage.lot_id == lot_id)
+        )
         assert list(names) == ["LotDeclared", "OffersSent"]
 
 
@@ -79,7 +86,9 @@ def test_a_lot_no_actor_accepts_becomes_unmatched_at_once(uow, scene) -> None:
     assert offers(uow, lot_id) == []
     with uow:
         assert uow.session.get(Lot, lot_id).status == "unmatched"
-        log = uow.session.scalars(select(StatusLogEntry.reason).where(StatusLogEntry.lot_id == lot_id))
+        log = uow.session.scalars(
+            select(StatusLogEntry.reason).where(StatusLogEntry.lot_id == lot_id)
+        )
         assert list(log) == ["declared", "no eligible reuse actor"]
 
 
