@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from builders import NOW, a_draft, a_site, a_territory, a_user, an_agent_of
 from sqlalchemy import func, select
 
 from reuse.domain.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -12,6 +11,8 @@ from reuse.domain.vocabulary import Role
 from reuse.models import Lot, OutboxMessage, StatusLogEntry
 from reuse.services.lots import cancel_lot, declare_lot, expire_lot, mark_unmatched, update_lot
 from reuse.unit_of_work import UnitOfWork
+
+from builders import NOW, a_draft, a_site, a_territory, a_user, an_agent_of
 
 
 def rows(uow: UnitOfWork) -> tuple[int, int, int]:

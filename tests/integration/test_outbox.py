@@ -4,7 +4,6 @@ import threading
 import time
 from datetime import timedelta
 
-from builders import NOW
 from sqlalchemy import func, select
 
 from reuse.domain.events import LotCancelled
@@ -12,6 +11,8 @@ from reuse.models import OutboxMessage
 from reuse.outbox import backoff, pending_count, relay
 from reuse.runtime import Runtime
 from reuse.unit_of_work import UnitOfWork
+
+from builders import NOW
 
 
 class ListPublisher:

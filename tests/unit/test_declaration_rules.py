@@ -4,10 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from builders import NOW, a_draft
 
 from reuse.domain.errors import ValidationFailed
 from reuse.domain.lots import Photo, SubcategoryFacts, accept_declaration
+
+from builders import NOW, a_draft
 
 SOFA = SubcategoryFacts("mobilier.canape", True, Decimal("40"), Decimal("15"), Decimal("150"))
 PHONE = SubcategoryFacts(
