@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from reuse.domain.french import french_date, french_mass, french_number
 from reuse.domain.geo import great_circle_km
 from reuse.domain.spatial import GridIndex, GridShape, build_grid_index
 from reuse.domain.vocabulary import Condition
@@ -191,29 +192,6 @@ def offer_score(lot: LotToMatch, eligible: Eligible) -> float:
 
 FEW_RECENT_OFFERS = 2
 """At most this many offers within the fairness window reads as "peu sollicité"."""
-_WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-# fmt: off
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")
-# fmt: on
-
-
-def french_number(value: Decimal | float, places: int) -> str:
-    """Format a number the French way: narrow no-break space thousands, decimal comma."""
-    return f"{value:,.{places}f}".replace(",", "\u202f").replace(".", ",")
-
-
-def french_mass(kilograms: Decimal) -> str:
-    """Format kilograms as "850 kg" or, from a tonne up, "1,2 t"."""
-    if kilograms >= 1000:
-        return f"{french_number(kilograms / 1000, 1)} t"
-    places = 0 if kilograms == kilograms.to_integral_value() else 1
-    return f"{french_number(kilograms, places)} kg"
-
-
-def french_date(day: date) -> str:
-    """Format a date as "lundi 3 mars"."""
-    return f"{_WEEKDAYS_FR[day.weekday()]} {day.day} {_MONTHS_FR[day.month - 1]}"
 
 
 def offer_reasons(lot: LotToMatch, eligible: Eligible) -> tuple[str, ...]:

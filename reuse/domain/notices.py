@@ -6,11 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from reuse.domain.matching import french_date, french_number
-
-PARIS = ZoneInfo("Europe/Paris")
+from reuse.domain.french import PARIS, french_date, french_kg, french_moment, french_number
 
 
 @dataclass(frozen=True)
@@ -32,19 +29,6 @@ class LotFacts:
     deadline: datetime
     description: str = ""
     rep_filiere: str = ""
-
-
-def french_kg(kilograms: Decimal) -> str:
-    """Kilograms the French way with only the decimals that matter: "1 234,5 kg"."""
-    exponent = kilograms.normalize().as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return f"{french_number(kilograms, min(places, 3))} kg"
-
-
-def french_moment(at: datetime) -> str:
-    """A moment in Paris time: "mardi 17 mars à 18 h 00"."""
-    local = at.astimezone(PARIS)
-    return f"{french_date(local.date())} à {local:%H} h {local:%M}"
 
 
 def offer_notice(lot: LotFacts, distance_km: Decimal, reasons: Sequence[str]) -> Notice:

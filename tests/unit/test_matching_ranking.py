@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from reuse.domain.french import french_mass
 from reuse.domain.matching import (
     ActorProfile,
     Eligible,
     LotToMatch,
     MatchPolicy,
-    french_mass,
     offer_score,
     rank,
 )
