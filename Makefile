@@ -33,6 +33,8 @@ run: install
 	$(VENV)/bin/reuse db upgrade
 	$(VENV)/bin/reuse refdata load
 	$(VENV)/bin/reuse seed demo
+	@echo "Starting the worker with its embedded beat (Ctrl-C stops both). Mail goes to $(REUSE_INSTANCE_PATH)/mail."
+	$(PY) -m workers worker --beat --loglevel=INFO --concurrency=2 --schedule=$(REUSE_INSTANCE_PATH)/beat-schedule
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
