@@ -27,8 +27,16 @@ from reuse.unit_of_work import UnitOfWork
 POSTGRES_SERVER = os.environ.get("REUSE_TEST_POSTGRES_URL")
 
 
+def database_kind() -> str:
+    return f"PostgreSQL ({POSTGRES_SERVER})" if POSTGRES_SERVER else "SQLite"
+
+
 def pytest_report_header() -> str:
-    return f"database: {'PostgreSQL ' + POSTGRES_SERVER if POSTGRES_SERVER else 'SQLite'}"
+    return f"database: {database_kind()}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(f"tests ran on {database_kind()}")
 
 
 @pytest.fixture(scope="session")
