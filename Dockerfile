@@ -6,6 +6,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY reuse ./reuse
 COPY workers ./workers
-RUN pip install --no-cache-dir . && useradd --system --home /var/lib/reuse reuse \
+COPY web ./web
+RUN pip install --no-cache-dir . && pybabel compile -d web/translations && useradd --system --home /var/lib/reuse reuse \
     && mkdir -p /var/lib/reuse && chown reuse /var/lib/reuse
 USER reuse

@@ -5,7 +5,9 @@ PYTHON ?= python3
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export REUSE_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: install lint test test-sqlite test-postgres run clean
+CATALOGS := $(wildcard web/translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: install translations messages lint test test-sqlite test-postgres run clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,21 +17,30 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(CATALOGS:.po=.mo)
+
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test-sqlite: install
+test-sqlite: install translations
 	$(PY) -m pytest -q
 
-test-postgres: install
+test-postgres: install translations
 	REUSE_TEST_POSTGRES_URL=$(POSTGRES_URL) $(PY) -m pytest -q
 
 test: lint test-sqlite test-postgres
 
-run: install
+run: install translations
 	$(VENV)/bin/reuse db upgrade
 	$(VENV)/bin/reuse refdata load
 	$(VENV)/bin/reuse seed demo

@@ -6,14 +6,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import select
 
-from reuse.domain.errors import Conflict, FieldError, ValidationFailed
+from reuse.domain.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from reuse.domain.vocabulary import Role
-from reuse.models import Actor, ApiToken, Membership, Site, Territory, User
+from reuse.models import Actor, Membership, Site, Territory, User
 from reuse.unit_of_work import UnitOfWork
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -113,38 +113,65 @@ def _by_slug(uow: UnitOfWork, model: type[T], slug: str | None, field: str) -> T
 
 
 @dataclass(frozen=True)
-class IssuedToken:
-    token_id: int
-    secret: str
+class Principal:
+    """Who is acting, and on what: loaded once per request by the web layer."""
+
+    user_id: int
+    email: str
+    display_name: str
+    roles: frozenset[Role]
+    territory_ids: frozenset[int]
+    site_ids: frozenset[int]
+    actor_ids: frozenset[int]
+    scopes: frozenset[str] = frozenset({"read", "write"})
+
+    def has(self, role: Role) -> bool:
+        """Tell whether the principal holds `role` (admins hold every role)."""
+        return role in self.roles or Role.ADMIN in self.roles
 
 
-def issue_api_token(
-    uow: UnitOfWork,
-    *,
-    user_id: int,
-    name: str,
-    scopes: list[str],
-    valid_for: timedelta | None,
-    now: datetime | None = None,
-) -> IssuedToken:
-    """Create a bearer token; its secret is shown once and only its digest is kept."""
-    at = now or datetime.now(UTC)
-    secret = "rt_" + secrets.token_urlsafe(32)
+def principal_of(user: User, scopes: frozenset[str] = frozenset({"read", "write"})) -> Principal:
+    """The principal of a loaded user."""
+    members = user.memberships
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        roles=frozenset(Role(m.role) for m in members),
+        territory_ids=frozenset(m.territory_id for m in members if m.territory_id is not None),
+        site_ids=frozenset(m.site_id for m in members if m.site_id is not None),
+        actor_ids=frozenset(m.actor_id for m in members if m.actor_id is not None),
+        scopes=scopes,
+    )
+
+
+def load_principal(uow: UnitOfWork, user_id: int) -> Principal | None:
+    """The principal of an active user, or None."""
     with uow:
-        token = ApiToken(
-            user_id=user_id,
-            name=name,
-            prefix=secret[:10],
-            token_hash=token_digest(secret),
-            scopes=sorted(scopes),
-            created_at=at,
-            expires_at=at + valid_for if valid_for else None,
+        user = uow.session.get(User, user_id)
+        return principal_of(user) if user is not None and user.active else None
+
+
+def authenticate(uow: UnitOfWork, *, email: str, password: str) -> Principal:
+    """Check an e-mail and password; the refusal never says which one was wrong."""
+    with uow:
+        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.active or not verify_password(password, user.password_hash):
+            raise NotAllowed("unknown e-mail or wrong password")
+        return principal_of(user)
+
+
+def change_password(uow: UnitOfWork, *, user_id: int, current: str, new: str) -> None:
+    """Replace a password after checking the current one."""
+    if len(new) < MIN_PASSWORD:
+        raise ValidationFailed(
+            [FieldError("new_password", "too_short", f"at least {MIN_PASSWORD} characters")]
         )
-        uow.session.add(token)
+    with uow:
+        user = uow.session.get(User, user_id)
+        if user is None or not verify_password(current, user.password_hash):
+            raise ValidationFailed(
+                [FieldError("current_password", "wrong", "the current password is wrong")]
+            )
+        user.password_hash = hash_password(new)
         uow.commit()
-        return IssuedToken(token.id, secret)
-
-
-def token_digest(secret: str) -> str:
-    """SHA-256 of a high-entropy token (a slow hash adds nothing for 256 random bits)."""
-    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,33 @@
+"""The Flask front of reuse: JSON API and pages, one package per user role."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from reuse.config import Settings
+from reuse.runtime import Runtime
+from web import errors, health
+from web.api import api
+from web.auth import api as auth_api
+from web.auth.session import init_session
+from web.configuration import configure
+from web.i18n import init_i18n
+from workers.app import create_app as create_celery
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """Build the web application for `settings` (from the environment by default)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    configure(app, settings)
+    platform = runtime or Runtime.start(settings)
+    create_celery(settings, platform)  # commits now nudge the outbox relay
+    app.extensions["reuse"] = platform
+    init_i18n(app)
+    init_session(app)
+    api.init_app(app)
+    api.register_blueprint(auth_api.session_blp)
+    api.register_blueprint(auth_api.blp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    return app

@@ -1,0 +1,1 @@
+"""Signing in: session cookies for people, bearer tokens for programs."""

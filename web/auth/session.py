@@ -1,0 +1,71 @@
+"""Who is calling: Flask-Login for cookies, bearer tokens for programs, CSRF for cookie writes."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from reuse.services.accounts import Principal, load_principal
+from reuse.services.tokens import principal_for_token
+from web.context import runtime
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class SignedIn(UserMixin):
+    """The Flask-Login user: a principal, and how it authenticated."""
+
+    def __init__(self, principal: Principal, by_token: bool = False) -> None:
+        self.principal = principal
+        self.by_token = by_token
+
+    def get_id(self) -> str:
+        return str(self.principal.user_id)
+
+
+def init_session(app: Flask) -> None:
+    """Install login, bearer tokens, CSRF checks on cookie writes, and rate limiting."""
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "pages.login"
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.before_request(_check_csrf)
+
+
+@login_manager.user_loader
+def _from_session(user_id: str) -> SignedIn | None:
+    principal = load_principal(runtime().uow(), int(user_id))
+    return SignedIn(principal) if principal else None
+
+
+@login_manager.request_loader
+def _from_bearer(incoming: Request) -> SignedIn | None:
+    scheme, _, secret = incoming.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    principal = principal_for_token(runtime().uow(), secret=secret.strip())
+    return SignedIn(principal, by_token=True) if principal else None
+
+
+def is_bearer_request() -> bool:
+    """Requests carrying a bearer token are not exposed to CSRF (no ambient credential)."""
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def _check_csrf() -> None:
+    if request.method in UNSAFE_METHODS and not is_bearer_request():
+        csrf.protect()
+
+
+def principal() -> Principal | None:
+    """The principal of the current request, if signed in."""
+    return current_user.principal if current_user.is_authenticated else None
