@@ -7,6 +7,7 @@ from flask import Flask
 from reuse.config import Settings
 from reuse.runtime import Runtime
 from web import errors, health
+from web.agent import api as agent_api
 from web.api import api
 from web.auth import api as auth_api
 from web.auth.session import init_session
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     api.init_app(app)
     api.register_blueprint(auth_api.session_blp)
     api.register_blueprint(auth_api.blp)
+    api.register_blueprint(agent_api.lots)
+    api.register_blueprint(agent_api.agent_lots)
     app.register_blueprint(health.bp)
     errors.register(app)
     return app

@@ -16,7 +16,7 @@ from reuse.services.accounts import Principal, authenticate, change_password
 from reuse.services.tokens import issue_api_token, list_tokens, revoke_token
 from web.auth import schemas
 from web.auth.guard import protect, public
-from web.auth.session import SignedIn, limiter, principal
+from web.auth.session import SignedIn, limiter, me
 from web.context import runtime
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api", description="Sign-in and API tokens")
@@ -34,7 +34,7 @@ def login_attempt_key() -> str:
     return f"{request.remote_addr}|{email}"
 
 
-def me(who: Principal) -> dict[str, Any]:
+def describe(who: Principal) -> dict[str, Any]:
     """The principal as the Me schema wants it."""
     return {
         "user_id": who.user_id, "email": who.email, "display_name": who.display_name,
@@ -61,7 +61,7 @@ class SessionResource(MethodView):
         who = authenticate(runtime().uow(), **credentials)
         session.clear()
         login_user(SignedIn(who))
-        return me(who)
+        return describe(who)
 
     @session_blp.response(204)
     def delete(self) -> None:
@@ -74,9 +74,7 @@ class SessionResource(MethodView):
 @blp.response(200, schemas.Me)
 def current() -> dict[str, Any]:
     """Who I am: roles and the territories, sites and actors I act for."""
-    who = principal()
-    assert who is not None
-    return me(who)
+    return describe(me())
 
 
 @blp.route("/me/password", methods=["POST"])
@@ -84,9 +82,7 @@ def current() -> dict[str, Any]:
 @blp.response(204)
 def password(change: dict[str, str]) -> None:
     """Change my password."""
-    who = principal()
-    assert who is not None
-    change_password(runtime().uow(), user_id=who.user_id, current=change["current_password"],
+    change_password(runtime().uow(), user_id=me().user_id, current=change["current_password"],
                     new=change["new_password"])  # fmt: skip
 
 
@@ -95,13 +91,13 @@ class Tokens(MethodView):
     @blp.response(200, schemas.Token(many=True))
     def get(self) -> list[Any]:
         """My API tokens (without their secrets)."""
-        return list_tokens(runtime().uow(), user_id=_me().user_id)
+        return list_tokens(runtime().uow(), user_id=me().user_id)
 
     @blp.arguments(schemas.NewToken)
     @blp.response(201, schemas.IssuedToken)
     def post(self, new: dict[str, Any]) -> dict[str, Any]:
         """Create a token; its secret is shown in this response only."""
-        issued = issue_api_token(runtime().uow(), user_id=_me().user_id, name=new["name"],
+        issued = issue_api_token(runtime().uow(), user_id=me().user_id, name=new["name"],
                                  scopes=new["scopes"], valid_for=timedelta(days=new["valid_days"]))  # fmt: skip
         return {"id": issued.token_id, "token": issued.secret}
 
@@ -110,10 +106,4 @@ class Tokens(MethodView):
 @blp.response(204)
 def revoke(token_id: int) -> None:
     """Revoke one of my tokens."""
-    revoke_token(runtime().uow(), user_id=_me().user_id, token_id=token_id)
-
-
-def _me() -> Principal:
-    who = principal()
-    assert who is not None
-    return who
+    revoke_token(runtime().uow(), user_id=me().user_id, token_id=token_id)

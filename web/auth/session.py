@@ -69,3 +69,11 @@ def _check_csrf() -> None:
 def principal() -> Principal | None:
     """The principal of the current request, if signed in."""
     return current_user.principal if current_user.is_authenticated else None
+
+
+def me() -> Principal:
+    """The principal of a request that passed its blueprint's guard."""
+    who = principal()
+    if who is None:
+        raise RuntimeError("me() called on a route without a guard")
+    return who

@@ -1,0 +1,1 @@
+"""The déchèterie agent: declaring lots and following them."""
