@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from builders import a_site
 from reuse.domain.vocabulary import Role
 from reuse.models import Lot
 from reuse.unit_of_work import UnitOfWork
+
+from builders import a_site
 from tests_web import csrf, sign_in_as
 
 

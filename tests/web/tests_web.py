@@ -7,10 +7,11 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from builders import a_user
 from reuse.domain.vocabulary import Role
 from reuse.services.accounts import hash_password
 from reuse.unit_of_work import UnitOfWork
+
+from builders import a_user
 
 
 def csrf(client: FlaskClient) -> dict[str, str]:
