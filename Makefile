@@ -44,8 +44,9 @@ run: install translations
 	$(VENV)/bin/reuse db upgrade
 	$(VENV)/bin/reuse refdata load
 	$(VENV)/bin/reuse seed demo
-	@echo "Starting the worker with its embedded beat (Ctrl-C stops both). Mail goes to $(REUSE_INSTANCE_PATH)/mail."
-	$(PY) -m workers worker --beat --loglevel=INFO --concurrency=2 --schedule=$(REUSE_INSTANCE_PATH)/beat-schedule
+	@echo "reuse runs on http://127.0.0.1:8000 (web + worker + beat; Ctrl-C stops everything)."
+	@echo "E-mails are written to $(REUSE_INSTANCE_PATH)/mail."
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" REUSE_COOKIE_SECURE=0 $(VENV)/bin/honcho -f Procfile.embedded start
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
