@@ -123,3 +123,7 @@ def an_actor(
         )
     session.flush()
     return actor
+
+
+def a_recycler_of(session: Session, actor: Actor) -> User:
+    return a_user(session, Role.RECYCLER, actor_id=actor.id)

@@ -23,6 +23,8 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
     return str(value)
 
 
@@ -69,3 +71,67 @@ class OffersSent(Event):
 class WebhookDue(Event):
     name: ClassVar[str] = "WebhookDue"
     notification_id: int = 0
+
+
+@dataclass(frozen=True)
+class OfferClaimed(Event):
+    name: ClassVar[str] = "OfferClaimed"
+    claim_id: int = 0
+    offer_id: int = 0
+    actor_id: int = 0
+    kg: str = "0"
+
+
+@dataclass(frozen=True)
+class PickupBooked(Event):
+    name: ClassVar[str] = "PickupBooked"
+    claim_id: int = 0
+    pickup_at: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimReleased(Event):
+    name: ClassVar[str] = "ClaimReleased"
+    claim_id: int = 0
+    actor_id: int = 0
+    kg: str = "0"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class NoShowRecorded(Event):
+    name: ClassVar[str] = "NoShowRecorded"
+    claim_id: int = 0
+    actor_id: int = 0
+    kg: str = "0"
+
+
+@dataclass(frozen=True)
+class ClaimReceived(Event):
+    name: ClassVar[str] = "ClaimReceived"
+    claim_id: int = 0
+    reception_id: int = 0
+    measured_kg: str = "0"
+    anomaly: str | None = None
+
+
+@dataclass(frozen=True)
+class NothingCollected(Event):
+    name: ClassVar[str] = "NothingCollected"
+    claim_id: int = 0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeReported(Event):
+    name: ClassVar[str] = "OutcomeReported"
+    reception_id: int = 0
+    lines: tuple[dict[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class OutcomeCorrected(Event):
+    name: ClassVar[str] = "OutcomeCorrected"
+    reception_id: int = 0
+    lines: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    reason: str = ""

@@ -46,3 +46,19 @@ class Role(StrEnum):
     RECYCLER = "recycler"
     TERRITORY_VIEWER = "territory_viewer"
     ADMIN = "admin"
+
+
+class OfferStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    WITHDRAWN = "withdrawn"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class ClaimStatus(StrEnum):
+    ACTIVE = "active"
+    RELEASED = "released"
+    NO_SHOW = "no_show"
+    RECEIVED = "received"
+    NOT_COLLECTED = "not_collected"

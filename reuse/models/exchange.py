@@ -100,3 +100,19 @@ class OutcomeLine(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     reception: Mapped[Reception] = relationship(back_populates="outcome_lines")
+
+
+class SupersededOutcome(Base):
+    """An outcome line as it stood before a correction replaced it: who changed it, when and why."""
+
+    __tablename__ = "superseded_outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reception_id: Mapped[int] = mapped_column(ForeignKey("reception.id"), index=True)
+    outcome_slug: Mapped[str] = mapped_column(ForeignKey("outcome.slug"))
+    kg: Mapped[Decimal]
+    reported_at: Mapped[datetime]
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    superseded_at: Mapped[datetime]
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(Text)

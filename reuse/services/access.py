@@ -51,3 +51,16 @@ def lot_site_for_agent(session: Session, user: User, site_id: int) -> Site:
     if site is None or not may_declare_at(user, site):
         raise NotFound("no such lot")
     return site
+
+
+def may_act_for_actor(user: User, actor_id: int) -> bool:
+    """A recycler acts for its own actor; admins for any."""
+    return is_admin(user) or any(
+        m.role == Role.RECYCLER and m.actor_id == actor_id for m in user.memberships
+    )
+
+
+def ensure_acts_for_actor(user: User, actor_id: int) -> None:
+    """Refuse a recycler acting for an actor that is not theirs."""
+    if not may_act_for_actor(user, actor_id):
+        raise NotAllowed("only the recyclers of this actor may do this")

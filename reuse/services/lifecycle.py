@@ -20,12 +20,29 @@ def move_lot(
     by: int | None,
     reason: str,
     now: datetime,
-) -> None:
+) -> str:
     """Apply `step` to `lot` (refusing illegal ones), log who/when/why and record `event`."""
     before = LotStatus(lot.status)
     lot.status = next_status(before, step).value
     lot.updated_at = now
-    log(uow, lot, event, before=before.value, by=by, reason=reason, now=now)
+    return log(uow, lot, event, before=before.value, by=by, reason=reason, now=now)
+
+
+def follow_on(
+    uow: UnitOfWork,
+    lot: Lot,
+    step: Step,
+    *,
+    event_id: str,
+    by: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Apply a further step caused by an event already recorded: one more log row, same event."""
+    before = LotStatus(lot.status)
+    lot.status = next_status(before, step).value
+    lot.updated_at = now
+    _add_log_row(uow, lot, before.value, by=by, reason=reason, now=now, event_id=event_id)
 
 
 def log(
@@ -37,9 +54,23 @@ def log(
     by: int | None,
     reason: str,
     now: datetime,
-) -> None:
+) -> str:
     """Record `event` and the status-log row that explains the lot's current status."""
     event_id = uow.record(event, now)
+    _add_log_row(uow, lot, before, by=by, reason=reason, now=now, event_id=event_id)
+    return event_id
+
+
+def _add_log_row(
+    uow: UnitOfWork,
+    lot: Lot,
+    before: str | None,
+    *,
+    by: int | None,
+    reason: str,
+    now: datetime,
+    event_id: str,
+) -> None:
     uow.session.add(
         StatusLogEntry(
             lot=lot,

@@ -6,16 +6,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 
 from reuse.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from reuse.domain.events import LotCancelled, LotDeclared, LotExpired, LotUnmatched, LotUpdated
-from reuse.domain.lifecycle import Step, is_editable
+from reuse.domain.lifecycle import Step, expiry_step, is_editable
 from reuse.domain.lots import LotDraft, Photo, SubcategoryFacts, accept_declaration
 from reuse.domain.vocabulary import LotStatus
-from reuse.models import Claim, Lot, Offer, Subcategory
+from reuse.models import Claim, Lot, Subcategory
 from reuse.services.access import acting_user, lot_site_for_agent, site_for_agent
 from reuse.services.lifecycle import log, move_lot
+from reuse.services.settlement import has_active_claims, settle, withdraw_open_offers
 from reuse.unit_of_work import UnitOfWork
 
 
@@ -110,7 +111,7 @@ def cancel_lot(
         move_lot(
             uow, lot, Step.CANCEL, LotCancelled(lot.id, reason), by=user.id, reason=reason, now=at
         )
-        _withdraw_open_offers(uow, lot.id, at)
+        withdraw_open_offers(uow, lot.id, at)
         uow.commit()
 
 
@@ -137,11 +138,11 @@ def expire_lot(uow: UnitOfWork, *, lot_id: int, now: datetime | None = None) -> 
         lot = _lot(uow, lot_id)
         if at < lot.deadline:
             raise Conflict(f"lot {lot_id} is available until {lot.deadline.isoformat()}")
-        missed = lot.remaining_kg
-        lot.remaining_kg = lot.remaining_kg - missed
-        event = LotExpired(lot.id, str(missed))
-        move_lot(uow, lot, Step.EXPIRE, event, by=None, reason="deadline passed", now=at)
-        _withdraw_open_offers(uow, lot.id, at)
+        step = expiry_step(
+            LotStatus(lot.status), active_claims=has_active_claims(uow.session, lot.id)
+        )
+        event = LotExpired(lot.id, str(lot.remaining_kg))
+        settle(uow, lot, event, first=step, by=None, reason="deadline passed", now=at)
         uow.commit()
 
 
@@ -181,14 +182,6 @@ def _refuse_if_claimed(uow: UnitOfWork, lot: Lot) -> None:
         raise Conflict(
             f"lot {lot.id} is {lot.status} and has been claimed: it can no longer change"
         )
-
-
-def _withdraw_open_offers(uow: UnitOfWork, lot_id: int, at: datetime) -> None:
-    uow.session.execute(
-        update(Offer)
-        .where(Offer.lot_id == lot_id, Offer.status == "open")
-        .values(status="withdrawn", closed_at=at)
-    )
 
 
 def _draft_columns(draft: LotDraft) -> dict[str, Any]:
