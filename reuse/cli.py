@@ -7,7 +7,9 @@ from importlib.metadata import entry_points
 
 import click
 
+from reuse.benchmarks.claims import claims as bench_claims
 from reuse.benchmarks.matching import matching as bench_matching
+from reuse.benchmarks.stats import stats as bench_stats
 from reuse.config import Settings
 from reuse.demo import seed_demo
 from reuse.domain.errors import DomainError
@@ -16,6 +18,7 @@ from reuse.migrate import upgrade
 from reuse.runtime import Runtime
 from reuse.services.accounts import Grant, create_user
 from reuse.services.refdata import load_reference_data
+from reuse.stats.commands import factors_group, stats
 
 
 @click.group()
@@ -75,6 +78,10 @@ def seed_demo_command(runtime: Runtime) -> None:
     click.echo("Demo logins:")
     for login in summary.users:
         click.echo(f"  {login.role:<17} {login.email:<32} {login.password}  ({login.scope})")
+
+
+main.add_command(stats)
+main.add_command(factors_group)
 
 
 @main.group()
@@ -137,3 +144,5 @@ def bench() -> None:
 
 
 bench.add_command(bench_matching)
+bench.add_command(bench_claims)
+bench.add_command(bench_stats)

@@ -24,6 +24,7 @@ class Lot(Base):
         CheckConstraint("deadline > available_from", name="deadline_after_availability"),
         Index("ix_lot_status_deadline", "status", "deadline"),
         Index("ix_lot_site_declared_at", "site_id", "declared_at"),
+        Index("ix_lot_site_deadline", "site_id", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

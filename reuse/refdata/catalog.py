@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -170,10 +170,24 @@ def subcategories() -> tuple[SubcategoryRow, ...]:
 
 @cache
 def factors(version: str = "v1") -> tuple[FactorRow, ...]:
-    """Return the avoided-CO2e factors (kg CO2e per kg reused) of one factor-set version."""
+    """Return the avoided-CO2e factors (kg CO2e per kg reused) of one shipped factor-set version."""
     if not version.isalnum():
         raise ValueError(f"not a factor-set version: {version!r}")
-    return tuple(
+    return factors_from_rows(version, _rows(f"co2_factors_{version}.csv"))
+
+
+def factors_from_text(version: str, text: str) -> tuple[FactorRow, ...]:
+    """Read a factor-set CSV (the columns of co2_factors_v1.csv) given as text."""
+    if not version.isalnum():
+        raise ValueError(f"not a factor-set version: {version!r}")
+    return factors_from_rows(
+        version, csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    )
+
+
+def factors_from_rows(version: str, rows: Iterable[dict[str, str]]) -> tuple[FactorRow, ...]:
+    """Turn CSV rows into factors; a factor must have at most three decimals."""
+    found = tuple(
         FactorRow(
             version=version,
             subcategory_slug=row["subcategory_slug"],
@@ -182,8 +196,14 @@ def factors(version: str = "v1") -> tuple[FactorRow, ...]:
             basis=row["basis"],
             source=row["source"],
         )
-        for row in _rows(f"co2_factors_{version}.csv")
+        for row in rows
     )
+    for row in found:
+        if row.kgco2e_per_kg < 0 or row.kgco2e_per_kg != kg(row.kgco2e_per_kg):
+            raise ValueError(
+                f"{row.subcategory_slug}: factor {row.kgco2e_per_kg} is not >= 0 with 3 decimals"
+            )
+    return found
 
 
 @cache

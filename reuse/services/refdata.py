@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from reuse.domain.errors import Conflict, FieldError, ValidationFailed
 from reuse.models import Category, Co2Factor, FactorSet, Outcome, Subcategory
 from reuse.refdata import catalog
 from reuse.unit_of_work import UnitOfWork
@@ -70,15 +72,41 @@ def _upsert_subcategories(
     return existing
 
 
+def add_factor_file(
+    uow: UnitOfWork, *, version: str, text: str, label: str, now: datetime | None = None
+) -> int:
+    """Load a new factor-set version from CSV text; return its number of factors.
+
+    An existing version is refused, never altered: published figures cite it.
+    """
+    rows = catalog.factors_from_text(version, text)
+    with uow:
+        subs = {s.slug: s for s in uow.session.scalars(select(Subcategory))}
+        unknown = sorted({r.subcategory_slug for r in rows} - subs.keys())
+        if unknown:
+            raise ValidationFailed(
+                [FieldError("subcategory_slug", "unknown", f"unknown: {', '.join(unknown)}")]
+            )
+        if not add_factor_set(uow, version, label, subs, now or datetime.now(UTC), rows):
+            raise Conflict(f"factor set {version} already exists; it is never altered")
+        uow.commit()
+        return len(rows)
+
+
 def add_factor_set(
-    uow: UnitOfWork, version: str, label: str, subs: dict[str, Subcategory], now: datetime
+    uow: UnitOfWork,
+    version: str,
+    label: str,
+    subs: dict[str, Subcategory],
+    now: datetime,
+    rows: Sequence[catalog.FactorRow] | None = None,
 ) -> tuple[str, ...]:
-    """Add a factor set once; an existing version is never altered (published figures cite it)."""
+    """Add a factor set once (the shipped file unless `rows` are given); never alter one."""
     if uow.session.get(FactorSet, version) is not None:
         return ()
     uow.session.add(FactorSet(version=version, label=label, loaded_at=now))
     uow.session.flush()
-    for row in catalog.factors(version):
+    for row in catalog.factors(version) if rows is None else rows:
         uow.session.add(
             Co2Factor(
                 factor_set_version=version,

@@ -1,0 +1,80 @@
+"""Putting the aggregates of one scope and breakdown together into Figures rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from reuse.domain.vocabulary import OutcomeGroup
+from reuse.stats import queries
+from reuse.stats.dimensions import TOTAL, Dimension
+from reuse.stats.figures import ZERO, Figures, co2e_from_micro, median_hours
+from reuse.stats.queries import Key, Scope
+
+NO_OUTCOME = (ZERO, 0)
+
+
+@dataclass
+class Aggregates:
+    """The raw aggregates of one scope and breakdown, keyed by (month, key)."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    declared: dict[Key, tuple[Decimal, int]] = field(default_factory=dict)
+    missed: dict[Key, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    seconds: dict[Key, list[int]] = field(default_factory=dict)
+    received: dict[Key, tuple[Decimal, Decimal, int]] = field(default_factory=dict)
+    outcomes: dict[Key, dict[str, tuple[Decimal, int]]] = field(default_factory=dict)
+
+    def keys(self) -> set[Key]:
+        """Every (month, key) that has some figure."""
+        return {*self.declared, *self.missed, *self.seconds, *self.received, *self.outcomes}
+
+
+def aggregate(session: Session, scope: Scope, dim: Dimension, *, lots: bool = True) -> Aggregates:
+    """Run the query set of one scope and breakdown (lot-level queries only where they apply)."""
+    found = Aggregates()
+    if lots and dim.per_lot:
+        found.declared = queries.declared(session, scope, dim, found.labels)
+        found.missed = queries.missed(session, scope, dim, found.labels)
+        found.seconds = queries.first_claim_seconds(session, scope, dim, found.labels)
+    found.received = queries.received(session, scope, dim, found.labels)
+    found.outcomes = queries.outcomes(session, scope, dim, found.labels)
+    return found
+
+
+def figures_at(found: Aggregates, key: Key, factor_set: str, *, lots: bool) -> Figures:
+    """The Figures of one (month, key), zero where nothing happened."""
+    declared_kg, lot_count = found.declared.get(key, (ZERO, 0))
+    missed_kg, withdrawn_kg = found.missed.get(key, (ZERO, ZERO))
+    diverted, claimed, collections = found.received.get(key, (ZERO, ZERO, 0))
+    groups = found.outcomes.get(key, {})
+    reused, micro = groups.get(OutcomeGroup.REUSE.value, NO_OUTCOME)
+    return Figures(
+        month=key[0], key=key[1], label=found.labels.get(key[1], "Total"), factor_set=factor_set,
+        declared_kg=declared_kg if lots else None, lots=lot_count if lots else None,
+        missed_kg=missed_kg if lots else None, withdrawn_kg=withdrawn_kg if lots else None,
+        median_hours_to_first_claim=median_hours(found.seconds.get(key, [])) if lots else None,
+        diverted_kg=diverted, claimed_kg_received=claimed, collections=collections,
+        reused_kg=reused, recycled_kg=groups.get(OutcomeGroup.RECYCLING.value, NO_OUTCOME)[0],
+        energy_recovered_kg=groups.get(OutcomeGroup.ENERGY_RECOVERY.value, NO_OUTCOME)[0],
+        disposed_kg=groups.get(OutcomeGroup.DISPOSAL.value, NO_OUTCOME)[0],
+        avoided_co2e_kg=co2e_from_micro(micro),
+    )  # fmt: skip
+
+
+def totals(session: Session, scope: Scope, *, lots: bool = True) -> dict[str, Figures]:
+    """One Figures row per month of the scope, for the whole scope."""
+    found = aggregate(session, scope, TOTAL, lots=lots)
+    return {
+        m.label: figures_at(found, (m.label, ""), scope.factor_set, lots=lots) for m in scope.months
+    }
+
+
+def breakdown(session: Session, scope: Scope, dim: Dimension) -> list[Figures]:
+    """Figures per (month, key) of a breakdown, for the keys that have some figure."""
+    found = aggregate(session, scope, dim)
+    return [
+        figures_at(found, key, scope.factor_set, lots=dim.per_lot) for key in sorted(found.keys())
+    ]

@@ -1,0 +1,145 @@
+"""SQL aggregates behind the figures, grouped by Paris month (and a breakdown key).
+
+Kilograms are summed as the stored integer thousandths (exact on every database) and
+turned into Decimal only in Python; month buckets are UTC ranges of local midnights.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import type_coerce
+
+from reuse.domain.quantities import GRAM
+from reuse.domain.vocabulary import ClaimStatus, LotStatus
+from reuse.models import Claim, Co2Factor, Lot, Outcome, OutcomeLine, Reception, Site
+from reuse.stats.dimensions import Dimension
+from reuse.stats.months import Month
+
+HOLDING = (ClaimStatus.ACTIVE.value, ClaimStatus.RECEIVED.value, ClaimStatus.NOT_COLLECTED.value)
+PAST_EXPIRY = (LotStatus.CLAIMED.value, LotStatus.COLLECTED.value, LotStatus.CLOSED.value)
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: a territory's, an actor's, or both; over which months; which factors."""
+
+    months: tuple[Month, ...]
+    factor_set: str
+    territory_id: int | None = None
+    actor_id: int | None = None
+
+
+def kg_of(thousandths: Any) -> Decimal:
+    """Kilograms from a summed count of thousandths (int, or Decimal on PostgreSQL)."""
+    return (Decimal(int(thousandths or 0)) * GRAM).quantize(GRAM)
+
+
+def raw(column: Any) -> ColumnElement[int]:
+    """A kilogram column as its stored integer thousandths."""
+    return type_coerce(column, BigInteger)
+
+
+def _month(column: Any, months: Sequence[Month]) -> ColumnElement[str]:
+    return case(*((column < m.end, literal(m.label)) for m in months))
+
+
+def _grouped(
+    columns: Sequence[Any], when: Any, scope: Scope, dim: Dimension, *, claims: bool
+) -> Select[Any]:
+    """SELECT month, key, label, columns FROM lot JOIN site [JOIN claim] within the scope."""
+    month = _month(when, scope.months)
+    query = select(month, dim.key, dim.label, *columns).select_from(Lot)
+    query = query.join(Site, Site.id == Lot.site_id)
+    if claims:
+        query = query.join(Claim, Claim.lot_id == Lot.id)
+    query = dim.apply(query).where(when >= scope.months[0].start, when < scope.months[-1].end)
+    if scope.territory_id is not None:
+        query = query.where(Site.territory_id == scope.territory_id)
+    if scope.actor_id is not None:
+        query = query.where(Claim.actor_id == scope.actor_id)
+    return query.group_by(month, dim.key, dim.label)
+
+
+def _rows(session: Session, query: Select[Any], labels: dict[str, str]) -> list[Any]:
+    rows = list(session.execute(query))
+    labels.update((row[1], row[2]) for row in rows)
+    return rows
+
+
+def declared(
+    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
+) -> dict[Key, tuple[Decimal, int]]:
+    """Estimated kg and number of lots, by month of declaration."""
+    columns = (func.sum(raw(Lot.estimated_kg)), func.count(Lot.id))
+    query = _grouped(columns, Lot.declared_at, scope, dim, claims=False)
+    return {(r[0], r[1]): (kg_of(r[3]), int(r[4])) for r in _rows(session, query, labels)}
+
+
+def missed(
+    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
+) -> dict[Key, tuple[Decimal, Decimal]]:
+    """By month of deadline: kg of lots expired unclaimed, and remainders withdrawn at expiry."""
+    held = select(func.coalesce(func.sum(raw(Claim.kg)), 0)).where(
+        Claim.lot_id == Lot.id, Claim.status.in_(HOLDING)
+    )
+    estimated = raw(Lot.estimated_kg)
+    columns = (
+        func.sum(case((Lot.status == LotStatus.EXPIRED.value, estimated), else_=0)),
+        func.sum(case((Lot.status.in_(PAST_EXPIRY), estimated - held.scalar_subquery()), else_=0)),
+    )
+    query = _grouped(columns, Lot.deadline, scope, dim, claims=False)
+    query = query.where(Lot.status.in_((LotStatus.EXPIRED.value, *PAST_EXPIRY)))
+    return {(r[0], r[1]): (kg_of(r[3]), kg_of(r[4])) for r in _rows(session, query, labels)}
+
+
+def received(
+    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
+) -> dict[Key, tuple[Decimal, Decimal, int]]:
+    """Measured kg, claimed (estimated) kg and number of receptions, by month of reception."""
+    columns = (func.sum(raw(Reception.measured_kg)), func.sum(raw(Claim.kg)), func.count())
+    query = _grouped(columns, Reception.received_at, scope, dim, claims=True)
+    query = query.join(Reception, Reception.claim_id == Claim.id)
+    rows = _rows(session, query, labels)
+    return {(r[0], r[1]): (kg_of(r[3]), kg_of(r[4]), int(r[5])) for r in rows}
+
+
+def outcomes(
+    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
+) -> dict[Key, dict[str, tuple[Decimal, int]]]:
+    """Current outcome kg per outcome group and kg x CO2e factor (millionths), by reception month."""
+    factor = func.coalesce(raw(Co2Factor.kgco2e_per_kg), 0)
+    columns = (Outcome.group, func.sum(raw(OutcomeLine.kg)), func.sum(raw(OutcomeLine.kg) * factor))
+    query = _grouped(columns, Reception.received_at, scope, dim, claims=True)
+    query = query.join(Reception, Reception.claim_id == Claim.id)
+    query = query.join(OutcomeLine, OutcomeLine.reception_id == Reception.id)
+    query = query.join(Outcome, Outcome.slug == OutcomeLine.outcome_slug)
+    on_factor = and_(
+        Co2Factor.factor_set_version == scope.factor_set,
+        Co2Factor.subcategory_id == Lot.subcategory_id,
+    )
+    query = query.outerjoin(Co2Factor, on_factor).group_by(Outcome.group)
+    found: dict[Key, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
+    for r in _rows(session, query, labels):
+        found[(r[0], r[1])][r[3]] = (kg_of(r[4]), int(r[5] or 0))
+    return found
+
+
+def first_claim_seconds(
+    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
+) -> dict[Key, list[int]]:
+    """Seconds from declaration to the lot's first claim, by month of declaration."""
+    columns = (Lot.declared_at, func.min(Claim.claimed_at))
+    query = _grouped(columns, Lot.declared_at, scope, dim, claims=True)
+    query = query.group_by(Lot.id, Lot.declared_at)
+    found: dict[Key, list[int]] = defaultdict(list)
+    for r in _rows(session, query, labels):
+        found[(r[0], r[1])].append(int((r[4] - r[3]).total_seconds()))
+    return found
