@@ -13,24 +13,27 @@ from celery.signals import worker_process_init
 
 from reuse.config import Settings
 from reuse.models import OutboxMessage
+from reuse.outbox import relay
 from reuse.runtime import Runtime
 from workers import tasks
+from workers.publisher import CeleryPublisher
 
 TASKS_MODULE = tasks.__name__
 
 log = logging.getLogger(__name__)
 
 MAX_TASK_TIME_S = 300
+CONNECT_TIMEOUT_S = 2.0
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Celery:
-    """Build the Celery app for `settings`; the runtime's commits nudge the outbox relay."""
+    """Build the Celery app for `settings`; commits nudge the relay (in workers: relay at once)."""
     app = Celery("reuse", broker=settings.broker_url, set_as_current=False)
     app.conf.update(_configuration(settings))
     app.conf.include = [TASKS_MODULE]
     app.reuse_runtime = runtime or Runtime.start(settings)
     app.reuse_runtime.after_commit = _nudge(app)
-    worker_process_init.connect(_dispose_engine(app), weak=False)
+    worker_process_init.connect(_in_worker_process(app), weak=False)
     return app
 
 
@@ -63,7 +66,25 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
     # Kombu's SQLAlchemy transport hands its options to create_engine(); Redis takes its own.
     if settings.broker_url.startswith("sqla+"):
         return {"connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000}}
-    return {"visibility_timeout": settings.visibility_timeout_s}
+    return {
+        "visibility_timeout": settings.visibility_timeout_s,
+        **_restore_sweep(settings.visibility_timeout_s),
+        # A producer (a use case nudging after commit, the beat, the relay) must not wait
+        # seconds for a broker that is down: the outbox keeps the event for the sweep. Kombu
+        # otherwise retries the first connection for `broker_connection_timeout` (about 6 s).
+        # Consumers are unaffected: the worker reconnects with its own retry settings.
+        "max_retries": 0,
+        "socket_connect_timeout": CONNECT_TIMEOUT_S,
+    }
+
+
+def _restore_sweep(visibility_timeout_s: int) -> dict[str, int]:
+    # Kombu hands the unacknowledged messages of a dead worker back to the queue when it scans
+    # for them, every interval × throttle seconds (100 s by default): scan about five times per
+    # visibility timeout, and never less often than that default.
+    interval = max(1, min(10, visibility_timeout_s // 5))
+    throttle = max(1, min(10, visibility_timeout_s // (5 * interval)))
+    return {"unacked_restore_interval": interval, "unacked_restore_throttle": throttle}
 
 
 def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -88,9 +109,22 @@ def _nudge(app: Celery) -> Any:
     return nudge
 
 
-def _dispose_engine(app: Celery) -> Any:
-    def dispose(**_: Any) -> None:
-        """A forked worker must not share its parent's database connections."""
+def _in_worker_process(app: Celery) -> Any:
+    def init(**_: Any) -> None:
+        """Give a forked worker its own database connections; make its commits relay at once."""
+        # Relaying in the process that committed saves a relay task queued behind other tasks.
         app.reuse_runtime.engine.dispose(close=False)
+        app.reuse_runtime.after_commit = _relay_now(app)
 
-    return dispose
+    return init
+
+
+def _relay_now(app: Celery) -> Any:
+    def relay_now(committed: Sequence[OutboxMessage]) -> None:
+        """Publish what a task just committed; on any failure the periodic sweep does it."""
+        try:
+            relay(app.reuse_runtime.sessions, CeleryPublisher(app))
+        except Exception as error:
+            log.warning("relay after commit failed (%s); %d events wait", error, len(committed))
+
+    return relay_now

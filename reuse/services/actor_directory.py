@@ -10,14 +10,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, ScalarSelect, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from reuse.domain.matching import ActorIndex, ActorProfile, LotToMatch, MatchPolicy, index_actors
-from reuse.domain.vocabulary import Condition
+from reuse.domain.vocabulary import ClaimStatus, Condition
 from reuse.models import Actor, ActorAcceptance, ActorWeek, Claim, Offer, Subcategory
 
 PARIS = ZoneInfo("Europe/Paris")
+LiveFigures = Row[int, Decimal | None, int, int, int]
 
 
 def week_start(at: datetime) -> date:
@@ -105,25 +106,43 @@ def with_live_figures(
     if not actors:
         return []
     ids = [int(a.actor_id) for a in actors]
-    this_week = select(ActorWeek.actor_id, ActorWeek.claimed_kg).where(
-        ActorWeek.actor_id.in_(ids), ActorWeek.week_start == week_start(now)
+    figures = {row.actor_id: row for row in session.execute(_live_figures(ids, policy, now))}
+    return [_with(a, figures.get(int(a.actor_id))) for a in actors]
+
+
+def _live_figures(
+    ids: list[int], policy: MatchPolicy, now: datetime
+) -> Select[int, Decimal | None, int, int, int]:
+    # One round trip on the path from a declaration to its offers: a correlated subquery per
+    # figure, each answered by an index on actor_id.
+    claimed = (
+        select(ActorWeek.claimed_kg)
+        .where(ActorWeek.actor_id == Actor.id, ActorWeek.week_start == week_start(now))
+        .scalar_subquery()
     )
-    claimed = {actor_id: kg for actor_id, kg in session.execute(this_week)}
-    offers = _counts(session, Offer.actor_id, ids, Offer.sent_at >= now - policy.fairness_window)
-    no_shows = _counts(session, Claim.actor_id, ids, Claim.status == "no_show")
-    pickups = _counts(session, Claim.actor_id, ids, Claim.status == "received")
-    return [
-        replace(
-            a,
-            claimed_this_week_kg=claimed.get(int(a.actor_id), Decimal(0)),
-            recent_offers=offers.get(int(a.actor_id), 0),
-            no_shows=no_shows.get(int(a.actor_id), 0),
-            completed_pickups=pickups.get(int(a.actor_id), 0),
-        )
-        for a in actors
-    ]
+    recent = Offer.sent_at >= now - policy.fairness_window
+    return select(
+        Actor.id.label("actor_id"),
+        claimed.label("claimed"),
+        _count(Offer.actor_id, recent).label("offers"),
+        _count(Claim.actor_id, Claim.status == ClaimStatus.NO_SHOW).label("no_shows"),
+        _count(Claim.actor_id, Claim.status == ClaimStatus.RECEIVED).label("pickups"),
+    ).where(Actor.id.in_(ids))
 
 
-def _counts(session: Session, column, ids: list[int], condition) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    query = select(column, func.count()).where(column.in_(ids), condition).group_by(column)
-    return {actor_id: count for actor_id, count in session.execute(query)}
+def _count(
+    actor_column: InstrumentedAttribute[int], condition: ColumnElement[bool]
+) -> ScalarSelect[int]:
+    return select(func.count()).where(actor_column == Actor.id, condition).scalar_subquery()
+
+
+def _with(actor: ActorProfile, figures: LiveFigures | None) -> ActorProfile:
+    if figures is None:
+        return actor
+    return replace(
+        actor,
+        claimed_this_week_kg=figures.claimed if figures.claimed is not None else Decimal(0),
+        recent_offers=figures.offers,
+        no_shows=figures.no_shows,
+        completed_pickups=figures.pickups,
+    )

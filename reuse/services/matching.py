@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from reuse.domain.events import OffersSent
 from reuse.domain.lifecycle import Step
 from reuse.domain.matching import LotToMatch, MatchPolicy, WavePlan, plan_wave
 from reuse.domain.quantities import kg
-from reuse.domain.vocabulary import Condition, LotStatus
-from reuse.models import Lot, Offer, Territory
+from reuse.domain.vocabulary import Condition, LotStatus, OfferStatus
+from reuse.models import Lot, Offer, Site, Territory
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lifecycle import log, move_lot
 from reuse.services.lots import mark_lot_unmatched
@@ -39,7 +40,7 @@ def match_lot(
     """Send the first wave of offers for a declared lot, or mark it unmatched at once."""
     at = now or datetime.now(UTC)
     with uow:
-        lot = uow.session.get(Lot, lot_id, with_for_update=True)
+        lot = _locked_lot(uow, lot_id)
         if lot is None or lot.status != LotStatus.DECLARED:
             return WaveResult(lot_id, lot.wave if lot else 0, (), False, replayed=True)
         result = _run_wave(uow, directory, lot, 1, at)
@@ -53,7 +54,7 @@ def advance_wave(
     """Run the lot's next wave if it is due (more actors, then a wider radius)."""
     at = now or datetime.now(UTC)
     with uow:
-        lot = uow.session.get(Lot, lot_id, with_for_update=True)
+        lot = _locked_lot(uow, lot_id)
         due = lot is not None and lot.next_wave_at is not None and lot.next_wave_at <= at
         if lot is None or not due or lot.status not in MATCHABLE - {LotStatus.DECLARED}:
             return WaveResult(lot_id, lot.wave if lot else 0, (), False, replayed=True)
@@ -103,6 +104,21 @@ def lot_to_match(lot: Lot) -> LotToMatch:
     )
 
 
+def _locked_lot(uow: UnitOfWork, lot_id: int) -> Lot | None:
+    # One round trip for the lot (locked) and what matching reads of it: site, territory and
+    # subcategory, which lazy loading would fetch one by one on the path to the offers.
+    query = (
+        select(Lot)
+        .where(Lot.id == lot_id)
+        .options(
+            joinedload(Lot.site, innerjoin=True).joinedload(Site.territory, innerjoin=True),
+            joinedload(Lot.subcategory, innerjoin=True),
+        )
+        .with_for_update(of=Lot)
+    )
+    return uow.session.scalar(query)
+
+
 def _run_wave(
     uow: UnitOfWork, directory: ActorDirectory, lot: Lot, wave: int, at: datetime
 ) -> WaveResult:
@@ -131,7 +147,7 @@ def _send_offers(uow: UnitOfWork, lot: Lot, plan: WavePlan, at: datetime) -> Wav
             distance_km=kg(Decimal(str(round(ranked.distance_km, 3)))),
             score=kg(Decimal(str(round(ranked.score, 3)))),
             reasons=list(ranked.reasons),
-            status="open",
+            status=OfferStatus.OPEN.value,
             sent_at=at,
         )
         for ranked in plan.offers

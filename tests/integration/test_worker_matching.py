@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import redis
 from celery import Celery
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from reuse.services.lots import declare_lot
 from workers.app import create_app
 
 from builders import a_draft, a_site, an_actor, an_agent_of
-from worker_process import start_worker, stop, wait_for
+from worker_process import shared_redis_database, start_worker, stop, wait_for
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 
@@ -28,18 +28,18 @@ REDIS_URL = "redis://127.0.0.1:6379/5"
 def platform(request, committed: Runtime, tmp_path: Path) -> Iterator[Celery]:  # type: ignore[no-untyped-def]
     """The declaring side (an app whose commits nudge the relay) and a worker process."""
     if request.param == "redis":
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        broker = REDIS_URL
+        held, broker = shared_redis_database(REDIS_URL), REDIS_URL
     else:
-        broker = f"sqla+sqlite:///{tmp_path / 'broker.db'}"
+        held, broker = contextlib.nullcontext(), f"sqla+sqlite:///{tmp_path / 'broker.db'}"
     settings = Settings.from_env(
         {"REUSE_DATABASE_URL": committed.settings.database_url, "REUSE_BROKER_URL": broker,
          "REUSE_INSTANCE_PATH": str(tmp_path)}
     )  # fmt: skip
-    app = create_app(settings)
-    worker = start_worker(settings, tmp_path / "worker.log")
-    yield app
-    stop(worker)
+    with held:
+        app = create_app(settings)
+        worker = start_worker(settings, tmp_path / "worker.log")
+        yield app
+        stop(worker)
     app.reuse_runtime.engine.dispose()
     print((tmp_path / "worker.log").read_text()[-3000:])
 

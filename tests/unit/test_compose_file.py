@@ -50,4 +50,6 @@ def test_workers_and_beat_start_celery_through_the_workers_package() -> None:
 
 def test_processes_start_after_the_migration_succeeded() -> None:
     for name in ("web", "worker", "beat"):
-        assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert (
+            SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
