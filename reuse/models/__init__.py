@@ -3,10 +3,12 @@
 from reuse.models.account import ApiToken, Membership, User
 from reuse.models.actor import Actor, ActorAcceptance, ActorWeek
 from reuse.models.base import Base
-from reuse.models.exchange import Claim, Offer, OutcomeLine, Reception
+from reuse.models.exchange import Claim, Offer, OutcomeLine, Reception, SupersededOutcome
+from reuse.models.idempotency import IdempotencyRecord
 from reuse.models.lot import Lot, StatusLogEntry
 from reuse.models.notification import Notification, NotificationSettings, WebhookDelivery
 from reuse.models.outbox import OutboxMessage
+from reuse.models.stats import PublishedFigures
 from reuse.models.taxonomy import Category, Co2Factor, FactorSet, Outcome, Subcategory
 from reuse.models.territory import Commune, Site, Territory
 
@@ -21,6 +23,7 @@ __all__ = [
     "Co2Factor",
     "Commune",
     "FactorSet",
+    "IdempotencyRecord",
     "Lot",
     "Membership",
     "Notification",
@@ -29,10 +32,12 @@ __all__ = [
     "OutboxMessage",
     "Outcome",
     "OutcomeLine",
+    "PublishedFigures",
     "Reception",
     "Site",
     "StatusLogEntry",
     "Subcategory",
+    "SupersededOutcome",
     "Territory",
     "User",
     "WebhookDelivery",

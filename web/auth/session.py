@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
@@ -62,7 +62,8 @@ def is_bearer_request() -> bool:
 
 
 def _check_csrf() -> None:
-    if request.method in UNSAFE_METHODS and not is_bearer_request():
+    enabled = current_app.config.get("WTF_CSRF_ENABLED", True)
+    if enabled and request.method in UNSAFE_METHODS and not is_bearer_request():
         csrf.protect()
 
 
