@@ -7,7 +7,7 @@ export REUSE_INSTANCE_PATH ?= $(CURDIR)/instance
 
 CATALOGS := $(wildcard web/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: install translations messages lint test test-sqlite test-postgres run clean
+.PHONY: install translations messages lint test test-sqlite test-postgres test-browser run clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test-sqlite: install translations
 test-postgres: install translations
 	REUSE_TEST_POSTGRES_URL=$(POSTGRES_URL) $(PY) -m pytest -q
 
+# The browser tests (tests/browser) run in both database runs: Debian's chromium is required
+# (.ci/run installs it); screenshots and axe-core figures go to test-artifacts/.
+test-browser: install translations
+	$(PY) -m pytest -q tests/browser
+
 test: lint test-sqlite test-postgres
 
 run: install translations
@@ -49,4 +54,4 @@ run: install translations
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" REUSE_COOKIE_SECURE=0 $(VENV)/bin/honcho -f Procfile.embedded start
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -8,11 +8,14 @@ from reuse.config import Settings
 from reuse.runtime import Runtime
 from web import errors, health
 from web.agent import api as agent_api
+from web.agent import pages as agent_pages
 from web.api import api
 from web.auth import api as auth_api
 from web.auth.session import init_session
 from web.configuration import configure
 from web.i18n import init_i18n
+from web.idempotency import init_idempotency
+from web.pages import init_pages
 from workers.app import create_app as create_celery
 
 
@@ -26,11 +29,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["reuse"] = platform
     init_i18n(app)
     init_session(app)
+    init_idempotency(app)
     api.init_app(app)
     api.register_blueprint(auth_api.session_blp)
     api.register_blueprint(auth_api.blp)
     api.register_blueprint(agent_api.lots)
     api.register_blueprint(agent_api.agent_lots)
     app.register_blueprint(health.bp)
+    init_pages(app)
+    app.register_blueprint(agent_pages.bp)
     errors.register(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -50,8 +50,8 @@ def status_of(error: DomainError) -> int:
 def on_domain_error(error: DomainError) -> Response | tuple[str, int]:
     """A refusal the user can act on: its message and, for validation, each field's reason."""
     status = status_of(error)
-    if not wants_json():
-        return render_template("error.html", status=status, detail=str(error)), status
+    if not wants_json():  # the English detail is for programs; people get the French page
+        return render_template("error.html", status=status), status
     fields = None
     if isinstance(error, ValidationFailed):
         fields = {e.field: [e.message] for e in error.errors}
@@ -63,7 +63,9 @@ def on_http_error(error: HTTPException) -> ResponseReturnValue:
     if wants_json():
         return api.handle_http_exception(error)
     status = error.code or 500
-    return render_template("error.html", status=status, detail=None), status
+    if status == 401:
+        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+    return render_template("error.html", status=status), status
 
 
 def on_unexpected_error(error: Exception) -> Response | tuple[str, int]:
@@ -71,4 +73,4 @@ def on_unexpected_error(error: Exception) -> Response | tuple[str, int]:
     log.exception("unhandled error on %s %s", request.method, request.path)
     if wants_json():
         return problem(500, detail="An unexpected error occurred; it has been logged.")
-    return render_template("error.html", status=500, detail=None), 500
+    return render_template("error.html", status=500), 500

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -41,3 +42,21 @@ def sign_in_as(client: FlaskClient, uow: UnitOfWork, role: Role, **scope: Any) -
 def password_hash() -> str:
     """One scrypt hash for every test user (hashing is deliberately slow)."""
     return hash_password(PASSWORD)
+
+
+CSRF_FIELD = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def page_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on the page at `url`."""
+    found = CSRF_FIELD.search(client.get(url).get_data(as_text=True))
+    assert found, f"no CSRF token on {url}"
+    return found.group(1) or found.group(2)
+
+
+def field_error(html: str, field_id: str) -> str:
+    """The error text shown next to a field, or "" when there is none."""
+    found = re.search(rf'<p class="field-error" id="{field_id}-erreur">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else ""

@@ -1,0 +1,211 @@
+"""Every route × every role × own or other tenant, generated from the URL map.
+
+A route added without an entry in ROUTES makes this test fail: decide who may call it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from reuse.domain.vocabulary import Role
+from reuse.services.lots import declare_lot
+from reuse.services.matching import match_lot
+from reuse.unit_of_work import UnitOfWork
+
+from builders import a_draft, a_site, an_actor, an_agent_of
+from tests_web import sign_in_as
+
+ANYONE = frozenset(Role)
+AGENTS = frozenset({Role.AGENT})
+READERS = frozenset({Role.AGENT, Role.TERRITORY_VIEWER, Role.RECYCLER})
+
+
+@dataclass(frozen=True)
+class Case:
+    """Who may call a route, how to fill its URL and body, and whether it is tenant-scoped."""
+
+    roles: frozenset[Role] | None  # None: public
+    params: Callable[[World], dict[str, Any]] = lambda world: {}
+    body: dict[str, Any] | None = None
+    scoped: bool = False
+    page: bool = False  # an HTML page: anonymous visitors are sent to the sign-in form
+
+
+def lot(world: World) -> dict[str, Any]:
+    return {"lot_id": world.lot_id}
+
+
+def page(roles: frozenset[Role] | None, params: Callable[[World], dict[str, Any]] = lambda w: {},
+         scoped: bool = False) -> Case:  # fmt: skip
+    return Case(roles, params, scoped=scoped, page=True)
+
+
+@dataclass
+class World:
+    """One territory with its site, actor and an offered lot: what 'own' tenants act on."""
+
+    territory_id: int
+    site_id: int
+    actor_id: int
+    lot_id: int
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+ROUTES: dict[str, Case] = {
+    "GET /healthz": Case(None),
+    "GET /readyz": Case(None),
+    "GET /api/session/csrf": Case(None),
+    "POST /api/session": Case(None, body={"email": "nobody@example.org", "password": "x"}),
+    "DELETE /api/session": Case(None),
+    "GET /api/me": Case(ANYONE),
+    "POST /api/me/password": Case(ANYONE, body={"current_password": "x", "new_password": "y"}),
+    "GET /api/tokens": Case(ANYONE),
+    "POST /api/tokens": Case(ANYONE, body={"name": "matrix"}),
+    "DELETE /api/tokens/<int:token_id>": Case(ANYONE, lambda w: {"token_id": 999_999}),
+    "GET /api/lots": Case(READERS),
+    "GET /api/lots/<int:lot_id>": Case(READERS, lambda w: {"lot_id": w.lot_id}, scoped=True),
+    "POST /api/lots": Case(
+        AGENTS,
+        body={
+            "site_id": 0,
+            "subcategory": "mobilier.canape",
+            "condition": "as_is",
+            "estimated_kg": "10",
+        },
+    ),
+    "PATCH /api/lots/<int:lot_id>": Case(
+        AGENTS, lambda w: {"lot_id": w.lot_id}, body={"description": "x"}, scoped=True
+    ),
+    "POST /api/lots/<int:lot_id>/cancel": Case(
+        AGENTS, lambda w: {"lot_id": w.lot_id}, body={"reason": "x"}, scoped=True
+    ),
+    "GET /": page(None),
+    "GET /connexion": page(None),
+    "POST /connexion": page(None),
+    "POST /deconnexion": page(None),
+    "POST /langue": page(None),
+    "GET /mot-de-passe": page(ANYONE),
+    "POST /mot-de-passe": page(ANYONE),
+    "GET /lots/<int:lot_id>/photos/<name>": page(
+        READERS, lambda w: {"lot_id": w.lot_id, "name": "none.png"}, scoped=True
+    ),
+    "GET /agent/": page(AGENTS),
+    "GET /agent/lots": page(AGENTS),
+    "GET /agent/lots/nouveau": page(AGENTS),
+    "POST /agent/lots/nouveau": page(AGENTS),
+    "GET /agent/lots/<int:lot_id>": page(AGENTS, lot, scoped=True),
+    "GET /agent/lots/<int:lot_id>/modifier": page(AGENTS, lot, scoped=True),
+    "POST /agent/lots/<int:lot_id>/modifier": page(AGENTS, lot, scoped=True),
+    "POST /agent/lots/<int:lot_id>/annuler": page(AGENTS, lot, scoped=True),
+    "POST /agent/lots/<int:lot_id>/reservations/<int:claim_id>/absent": page(
+        AGENTS, lambda w: {"lot_id": w.lot_id, "claim_id": 999_999}, scoped=True
+    ),
+}
+IGNORED_ENDPOINTS = {
+    "static",
+    "swagger_static.swagger_file",
+    "api-docs.openapi_json",
+    "api-docs.openapi_swagger_ui",
+}
+
+
+def routes_of(app: Flask) -> dict[str, tuple[str, str]]:
+    """'METHOD rule' → (method, rule) for every route of the app."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in IGNORED_ENDPOINTS:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found[f"{method} {rule.rule}"] = (method, rule.rule)
+    return found
+
+
+def test_every_route_has_an_entry_in_the_matrix(app: Flask) -> None:
+    assert set(routes_of(app)) == set(ROUTES), "add the new routes to ROUTES with who may call them"
+
+
+MORLAIX, STRASBOURG = (48.57784, -3.82792), (48.58392, 7.74553)
+
+
+def a_world(uow: UnitOfWork, runtime: Any, where: tuple[float, float]) -> World:
+    """A world far from the other one, so that neither's actor is offered the other's lot."""
+    lat, lon = where
+    with uow:
+        site = a_site(uow.session, lat=lat, lon=lon)
+        actor = an_actor(uow.session, lat=lat, lon=lon)
+        agent = an_agent_of(uow.session, site)
+        uow.commit()
+        ids = site.territory_id, site.id, actor.id, agent.id
+    lot_id = declare_lot(
+        uow, by=ids[3], site_id=ids[1], subcategory="mobilier.canape", draft=a_draft_now()
+    ).lot_id
+    match_lot(uow, runtime.directory, lot_id=lot_id)
+    return World(ids[0], ids[1], ids[2], lot_id)
+
+
+def a_draft_now() -> Any:
+    now = datetime.now(UTC)
+    return a_draft(available_from=now, deadline=now + timedelta(days=5))
+
+
+def scope_of(role: Role, world: World) -> dict[str, int]:
+    if role == Role.RECYCLER:
+        return {"actor_id": world.actor_id}
+    if role in (Role.AGENT, Role.TERRITORY_VIEWER):
+        return {"territory_id": world.territory_id}
+    return {}
+
+
+def call(client: FlaskClient, method: str, rule: str, case: Case, world: World) -> int:
+    path = rule
+    for name, value in case.params(world).items():
+        path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+    return client.open(path, method=method, json=case.body).status_code
+
+
+@pytest.fixture
+def matrix_app(app: Flask) -> Flask:
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own tests; here only roles matter
+    app.config["RATELIMIT_ENABLED"] = False
+    return app
+
+
+@pytest.mark.parametrize("role", [*Role, None], ids=lambda r: r or "anonymous")
+def test_each_role_reaches_exactly_the_routes_it_is_given(
+    matrix_app: Flask, uow: UnitOfWork, runtime, role
+) -> None:  # type: ignore[no-untyped-def]
+    own, other = a_world(uow, runtime, MORLAIX), a_world(uow, runtime, STRASBOURG)
+    verdicts = {}
+    for key, (method, rule) in sorted(routes_of(matrix_app).items()):
+        case = ROUTES[key]
+        for tenant, world in (("own", own), ("other", other)):
+            client = matrix_app.test_client()
+            client.environ_base["wsgi.url_scheme"] = "https"
+            if role is not None:
+                sign_in_as(client, uow, role, **scope_of(role, own))
+            verdicts[(key, tenant)] = (
+                call(client, method, rule, case, world),
+                expected(case, role, tenant),
+            )
+    wrong = {k: v for k, v in verdicts.items() if not v[1](v[0])}
+    assert not wrong, {k: v[0] for k, v in wrong.items()}
+
+
+def expected(case: Case, role: Role | None, tenant: str) -> Callable[[int], bool]:
+    if case.roles is None:  # public: no sign-in asked (a refused password is its own 403)
+        return lambda status: status != 401 and status < 500
+    if role is None:
+        return lambda status: status == (302 if case.page else 401)
+    allowed = role in case.roles or role == Role.ADMIN
+    if not allowed:
+        return lambda status: status == 403
+    if case.scoped and tenant == "other" and role != Role.ADMIN:
+        return lambda status: status in (403, 404)
+    return lambda status: status not in (401, 403, 500)
