@@ -102,12 +102,16 @@ def _profile(actor: Actor, accepted: dict[str, set[Condition]]) -> ActorProfile:
 def with_live_figures(
     session: Session, actors: list[ActorProfile], policy: MatchPolicy, now: datetime
 ) -> list[ActorProfile]:
-    """Fill in this week's claimed kg, recent offers and pickup record of `actors`."""
+    """Fill in this week's claimed kg, recent offers and pickup record of `actors`.
+
+    Actors deactivated (or removed) since the cached index was taken are left out: the
+    active flag is read live, so a deactivated actor gets no offer even from a stale cache.
+    """
     if not actors:
         return []
     ids = [int(a.actor_id) for a in actors]
     figures = {row.actor_id: row for row in session.execute(_live_figures(ids, policy, now))}
-    return [_with(a, figures.get(int(a.actor_id))) for a in actors]
+    return [_with(a, figures[int(a.actor_id)]) for a in actors if int(a.actor_id) in figures]
 
 
 def _live_figures(
@@ -127,7 +131,7 @@ def _live_figures(
         _count(Offer.actor_id, recent).label("offers"),
         _count(Claim.actor_id, Claim.status == ClaimStatus.NO_SHOW).label("no_shows"),
         _count(Claim.actor_id, Claim.status == ClaimStatus.RECEIVED).label("pickups"),
-    ).where(Actor.id.in_(ids))
+    ).where(Actor.id.in_(ids), Actor.active)
 
 
 def _count(
@@ -136,9 +140,7 @@ def _count(
     return select(func.count()).where(actor_column == Actor.id, condition).scalar_subquery()
 
 
-def _with(actor: ActorProfile, figures: LiveFigures | None) -> ActorProfile:
-    if figures is None:
-        return actor
+def _with(actor: ActorProfile, figures: LiveFigures) -> ActorProfile:
     return replace(
         actor,
         claimed_this_week_kg=figures.claimed if figures.claimed is not None else Decimal(0),

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from reuse.models import Lot, Offer, OutboxMessage, StatusLogEntry
+from reuse.models import Actor, Lot, Offer, OutboxMessage, StatusLogEntry
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot, expire_lot, lots_past_deadline
 from reuse.services.matching import advance_wave, lots_due_for_a_wave, match_lot
@@ -64,6 +64,17 @@ def test_a_replayed_declaration_event_creates_no_second_offer(uow, scene) -> Non
     replay = match_lot(uow, directory, lot_id=lot_id, now=NOW)
     assert replay.replayed
     assert len(offers(uow, lot_id)) == 2
+
+
+def test_an_actor_deactivated_after_the_directory_was_cached_gets_no_offer(uow, scene) -> None:
+    directory = ActorDirectory()
+    match_lot(uow, directory, lot_id=declare(uow, scene), now=NOW)  # the index is now cached
+    with uow:
+        uow.session.get_one(Actor, scene[2][0]).active = False
+        uow.commit()
+    lot_id = declare(uow, scene)
+    match_lot(uow, directory, lot_id=lot_id, now=NOW)
+    assert [o.actor_id for o in offers(uow, lot_id)] == scene[2][1:3]
 
 
 def test_the_next_wave_waits_for_the_hold_window_then_adds_new_actors(uow, scene) -> None:
