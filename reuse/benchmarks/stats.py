@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections.abc import Callable
@@ -38,7 +39,7 @@ LOT_COLUMNS = ("id", "site_id", "subcategory_id", "description", "estimated_kg",
 OFFER_COLUMNS = ("id", "lot_id", "actor_id", "wave", "rank", "distance_km", "score", "reasons",
                  "status", "sent_at")  # fmt: skip
 CLAIM_COLUMNS = ("id", "lot_id", "offer_id", "actor_id", "kg", "week_start", "status", "claimed_at")
-RECEPTION_COLUMNS = ("id", "claim_id", "measured_kg", "received_at", "note")
+RECEPTION_COLUMNS = ("id", "claim_id", "site_id", "measured_kg", "received_at", "note")
 LINE_COLUMNS = ("reception_id", "outcome_slug", "kg", "reported_at", "note")
 
 
@@ -108,7 +109,7 @@ def _story(tables: dict[str, list[tuple[Any, ...]]], rng: random.Random, lot: in
     )
     received = when + timedelta(hours=rng.randint(2, 120))
     measured = max(1, grams * rng.randint(85, 110) // 100)
-    tables["reception"].append((claim, claim, measured, received, ""))
+    tables["reception"].append((claim, claim, site, measured, received, ""))
     reused = measured * rng.randint(80, 97) // 100
     reported = received + timedelta(days=2)
     tables["outcome_line"].append((claim, rng.choice(OUTCOMES[:3]), reused, reported, ""))
@@ -160,7 +161,7 @@ def bench_stats(
             "months": 12, "runs": runs, "database": runtime.engine.dialect.name,
             "p50_ms": round(median(fast), 2), "p95_ms": round(_percentile(fast, 0.95), 2),
             "naive_p50_ms": round(median(slow), 2), "naive_p95_ms": round(_percentile(slow, 0.95), 2),
-            "generate_s": round(generate_s, 1)}  # fmt: skip
+            "generate_s": round(generate_s, 1), "load_average_1m": round(os.getloadavg()[0], 2)}  # fmt: skip
 
 
 @click.command("stats")

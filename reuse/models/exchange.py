@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reuse.models.actor import Actor
@@ -64,14 +65,29 @@ class Claim(Base):
     reception: Mapped[Reception | None] = relationship(back_populates="claim")
 
 
+def site_of_claimed_lot(context: DefaultExecutionContext) -> int | None:
+    """The site of the lot a reception's claim is on (the default of `reception.site_id`)."""
+    claim_id = context.get_current_parameters()["claim_id"]  # type: ignore[no-untyped-call]
+    query = select(Lot.site_id).join(Claim, Claim.lot_id == Lot.id).where(Claim.id == claim_id)
+    site: int | None = context.connection.scalar(query)
+    return site
+
+
 class Reception(Base):
-    """The measured weight of what one claim actually brought in."""
+    """The measured weight of what one claim actually brought in.
+
+    It carries its lot's site so a territory's months of receptions are one index range.
+    """
 
     __tablename__ = "reception"
-    __table_args__ = (CheckConstraint("measured_kg > 0", name="measured_kg_positive"),)
+    __table_args__ = (
+        CheckConstraint("measured_kg > 0", name="measured_kg_positive"),
+        Index("ix_reception_site_received_at", "site_id", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), default=site_of_claimed_lot)
     measured_kg: Mapped[Decimal]
     received_at: Mapped[datetime] = mapped_column(index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import add
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,8 @@ from reuse.stats.figures import ZERO, Figures, co2e_from_micro, median_hours
 from reuse.stats.queries import Key, Scope
 
 NO_OUTCOME = (ZERO, 0)
+K = TypeVar("K")
+Summed = TypeVar("Summed", bound=tuple[Any, ...])
 
 
 @dataclass
@@ -64,9 +68,36 @@ def figures_at(found: Aggregates, key: Key, factor_set: str, *, lots: bool) -> F
     )  # fmt: skip
 
 
+def rolled_up(found: Aggregates) -> Aggregates:
+    """The monthly totals of a breakdown whose keys split the rows (each row has one key)."""
+    total = Aggregates()
+    for (month, _), declared in found.declared.items():
+        _add(total.declared, (month, ""), declared)
+    for (month, _), missed in found.missed.items():
+        _add(total.missed, (month, ""), missed)
+    for (month, _), received in found.received.items():
+        _add(total.received, (month, ""), received)
+    for (month, _), seconds in found.seconds.items():
+        total.seconds.setdefault((month, ""), []).extend(seconds)
+    for (month, _), groups in found.outcomes.items():
+        summed = total.outcomes.setdefault((month, ""), {})
+        for group, outcome in groups.items():
+            _add(summed, group, outcome)
+    return total
+
+
+def _add(into: dict[K, Summed], key: K, value: Summed) -> None:
+    """Add `value` to the tuple at `key`, element by element."""
+    before = into.get(key)
+    into[key] = value if before is None else cast(Summed, tuple(map(add, before, value)))
+
+
 def totals(session: Session, scope: Scope, *, lots: bool = True) -> dict[str, Figures]:
     """One Figures row per month of the scope, for the whole scope."""
-    found = aggregate(session, scope, TOTAL, lots=lots)
+    return _totals_of(aggregate(session, scope, TOTAL, lots=lots), scope, lots=lots)
+
+
+def _totals_of(found: Aggregates, scope: Scope, *, lots: bool = True) -> dict[str, Figures]:
     return {
         m.label: figures_at(found, (m.label, ""), scope.factor_set, lots=lots) for m in scope.months
     }
@@ -74,7 +105,27 @@ def totals(session: Session, scope: Scope, *, lots: bool = True) -> dict[str, Fi
 
 def breakdown(session: Session, scope: Scope, dim: Dimension) -> list[Figures]:
     """Figures per (month, key) of a breakdown, for the keys that have some figure."""
-    found = aggregate(session, scope, dim)
+    return _rows_of(aggregate(session, scope, dim), scope, dim)
+
+
+def _rows_of(found: Aggregates, scope: Scope, dim: Dimension) -> list[Figures]:
+    months = {m.label for m in scope.months}
     return [
-        figures_at(found, key, scope.factor_set, lots=dim.per_lot) for key in sorted(found.keys())
+        figures_at(found, key, scope.factor_set, lots=dim.per_lot)
+        for key in sorted(found.keys())
+        if key[0] in months
     ]
+
+
+def totals_and_breakdown(
+    session: Session, wide: Scope, scope: Scope, dim: Dimension
+) -> tuple[dict[str, Figures], list[Figures]]:
+    """The totals of every month of `wide` and the breakdown over `scope` (months within it).
+
+    A breakdown of lots (by category, site...) gives every lot and reception exactly one key,
+    so its query set run over `wide` also gives the totals, summed over the keys.
+    """
+    if not dim.per_lot:
+        return totals(session, wide), breakdown(session, scope, dim)
+    found = aggregate(session, wide, dim)
+    return _totals_of(rolled_up(found), wide), _rows_of(found, scope, dim)

@@ -26,7 +26,6 @@ class Dimension:
     label: Any
     joins: tuple[Join, ...]
     per_lot: bool = True
-    needs_claim: bool = False
 
     def apply(self, query: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
         """Add the joins this breakdown needs to `query` (which already joins lot and site)."""
@@ -55,7 +54,6 @@ DIMENSIONS: dict[str, Dimension] = {
         Actor.name,
         ((Actor, Actor.id == Claim.actor_id),),
         per_lot=False,
-        needs_claim=True,
     ),
 }
 

@@ -7,12 +7,24 @@ turned into Decimal only in Python; month buckets are UTC ranges of local midnig
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
@@ -47,20 +59,42 @@ def raw(column: Any) -> ColumnElement[int]:
     return type_coerce(column, BigInteger)
 
 
+def as_stored(column: Any) -> ColumnElement[datetime]:
+    """A timestamp column as the database gives it (naive UTC on SQLite, aware on PostgreSQL)."""
+    return type_coerce(column, DateTime(timezone=True))
+
+
 def _month(column: Any, months: Sequence[Month]) -> ColumnElement[str]:
     return case(*((column < m.end, literal(m.label)) for m in months))
 
 
+def lot_rows(query: Select[Any], *, claims: bool = False) -> Select[Any]:
+    """FROM lot JOIN site [JOIN claim]: for figures dated by the lot (declaration, deadline)."""
+    query = query.select_from(Lot).join(Site, Site.id == Lot.site_id)
+    return query.join(Claim, Claim.lot_id == Lot.id) if claims else query
+
+
+def reception_rows(query: Select[Any]) -> Select[Any]:
+    """FROM reception JOIN site JOIN claim JOIN lot: for figures dated by the reception.
+
+    Receptions are reached through their own site and time (one index range per site of the
+    territory), not through every lot the territory ever had.
+    """
+    query = query.select_from(Reception).join(Site, Site.id == Reception.site_id)
+    return query.join(Claim, Claim.id == Reception.claim_id).join(Lot, Lot.id == Claim.lot_id)
+
+
 def _grouped(
-    columns: Sequence[Any], when: Any, scope: Scope, dim: Dimension, *, claims: bool
+    columns: Sequence[Any],
+    when: Any,
+    scope: Scope,
+    dim: Dimension,
+    rows: Callable[[Select[Any]], Select[Any]],
 ) -> Select[Any]:
-    """SELECT month, key, label, columns FROM lot JOIN site [JOIN claim] within the scope."""
+    """SELECT month, key, label, columns FROM `rows` within the scope, grouped by month and key."""
     month = _month(when, scope.months)
-    query = select(month, dim.key, dim.label, *columns).select_from(Lot)
-    query = query.join(Site, Site.id == Lot.site_id)
-    if claims:
-        query = query.join(Claim, Claim.lot_id == Lot.id)
-    query = dim.apply(query).where(when >= scope.months[0].start, when < scope.months[-1].end)
+    query = dim.apply(rows(select(month, dim.key, dim.label, *columns)))
+    query = query.where(when >= scope.months[0].start, when < scope.months[-1].end)
     if scope.territory_id is not None:
         query = query.where(Site.territory_id == scope.territory_id)
     if scope.actor_id is not None:
@@ -69,7 +103,7 @@ def _grouped(
 
 
 def _rows(session: Session, query: Select[Any], labels: dict[str, str]) -> list[Any]:
-    rows = list(session.execute(query))
+    rows = list(session.connection().execute(query).all())
     labels.update((row[1], row[2]) for row in rows)
     return rows
 
@@ -79,7 +113,7 @@ def declared(
 ) -> dict[Key, tuple[Decimal, int]]:
     """Estimated kg and number of lots, by month of declaration."""
     columns = (func.sum(raw(Lot.estimated_kg)), func.count(Lot.id))
-    query = _grouped(columns, Lot.declared_at, scope, dim, claims=False)
+    query = _grouped(columns, Lot.declared_at, scope, dim, lot_rows)
     return {(r[0], r[1]): (kg_of(r[3]), int(r[4])) for r in _rows(session, query, labels)}
 
 
@@ -95,7 +129,7 @@ def missed(
         func.sum(case((Lot.status == LotStatus.EXPIRED.value, estimated), else_=0)),
         func.sum(case((Lot.status.in_(PAST_EXPIRY), estimated - held.scalar_subquery()), else_=0)),
     )
-    query = _grouped(columns, Lot.deadline, scope, dim, claims=False)
+    query = _grouped(columns, Lot.deadline, scope, dim, lot_rows)
     query = query.where(Lot.status.in_((LotStatus.EXPIRED.value, *PAST_EXPIRY)))
     return {(r[0], r[1]): (kg_of(r[3]), kg_of(r[4])) for r in _rows(session, query, labels)}
 
@@ -105,8 +139,7 @@ def received(
 ) -> dict[Key, tuple[Decimal, Decimal, int]]:
     """Measured kg, claimed (estimated) kg and number of receptions, by month of reception."""
     columns = (func.sum(raw(Reception.measured_kg)), func.sum(raw(Claim.kg)), func.count())
-    query = _grouped(columns, Reception.received_at, scope, dim, claims=True)
-    query = query.join(Reception, Reception.claim_id == Claim.id)
+    query = _grouped(columns, Reception.received_at, scope, dim, reception_rows)
     rows = _rows(session, query, labels)
     return {(r[0], r[1]): (kg_of(r[3]), kg_of(r[4]), int(r[5])) for r in rows}
 
@@ -117,8 +150,7 @@ def outcomes(
     """Current outcome kg per outcome group and kg x CO2e factor (millionths), by reception month."""
     factor = func.coalesce(raw(Co2Factor.kgco2e_per_kg), 0)
     columns = (Outcome.group, func.sum(raw(OutcomeLine.kg)), func.sum(raw(OutcomeLine.kg) * factor))
-    query = _grouped(columns, Reception.received_at, scope, dim, claims=True)
-    query = query.join(Reception, Reception.claim_id == Claim.id)
+    query = _grouped(columns, Reception.received_at, scope, dim, reception_rows)
     query = query.join(OutcomeLine, OutcomeLine.reception_id == Reception.id)
     query = query.join(Outcome, Outcome.slug == OutcomeLine.outcome_slug)
     on_factor = and_(
@@ -136,8 +168,9 @@ def first_claim_seconds(
     session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
 ) -> dict[Key, list[int]]:
     """Seconds from declaration to the lot's first claim, by month of declaration."""
-    columns = (Lot.declared_at, func.min(Claim.claimed_at))
-    query = _grouped(columns, Lot.declared_at, scope, dim, claims=True)
+    # Plain timestamps: the two are only subtracted, so UTC conversion of each row is not needed.
+    columns = (as_stored(Lot.declared_at), func.min(as_stored(Claim.claimed_at)))
+    query = _grouped(columns, Lot.declared_at, scope, dim, partial(lot_rows, claims=True))
     query = query.group_by(Lot.id, Lot.declared_at)
     found: dict[Key, list[int]] = defaultdict(list)
     for r in _rows(session, query, labels):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from reuse.domain.errors import NotFound
 from reuse.models import Actor, FactorSet, Territory
-from reuse.stats.assembly import breakdown, totals
-from reuse.stats.dimensions import dimension
+from reuse.stats.assembly import totals, totals_and_breakdown
+from reuse.stats.dimensions import TOTAL, dimension
 from reuse.stats.figures import Figures
 from reuse.stats.months import Month, month_range
 from reuse.stats.queries import Scope
@@ -79,13 +79,17 @@ def build_report(
     dim = dimension(by)
     months = month_range(first, last)
     wide = Scope(month_range(first.shifted(-COMPARED_MONTHS), last), version, territory.id)
-    history = totals(session, wide)
-    scope = Scope(months, version, territory.id)
-    rows = () if dim.name == "total" else tuple(breakdown(session, scope, dim))
+    rows: list[Figures] = []
+    if dim is TOTAL:
+        history = totals(session, wide)
+    else:
+        history, rows = totals_and_breakdown(
+            session, wide, Scope(months, version, territory.id), dim
+        )
     labels = tuple(m.label for m in months)
     return Report(
         territory.slug, territory.name, version, dim.name, labels,
-        tuple(history[m] for m in labels), rows, history,
+        tuple(history[m] for m in labels), tuple(rows), history,
     )  # fmt: skip
 
 

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from reuse.domain.french import french_number
 from reuse.stats.figures import Figures
 from reuse.stats.service import Report
 
 Render = Callable[[Figures], str]
+CENTS = Decimal("0.01")
+LABEL_WIDTH = 30
+BREAKDOWN_TITLES = {
+    "category": "catégorie",
+    "subcategory": "sous-catégorie",
+    "site": "déchèterie",
+    "commune": "commune de la déchèterie",
+    "rep": "filière REP",
+    "actor": "acteur du réemploi",
+}
 
 
 def tonnes(value: Decimal | None) -> str:
-    """Kilograms as tonnes with two decimals; blank when not applicable."""
-    return "" if value is None else french_number(value / 1000, 2)
+    """Kilograms as tonnes with two decimals (never "-0,00"); blank when not applicable."""
+    if value is None:
+        return ""
+    rounded = (value / 1000).quantize(CENTS, ROUND_HALF_UP)
+    return french_number(rounded.copy_abs() if rounded == 0 else rounded, 2)
 
 
 def percent(value: Decimal | None) -> str:
@@ -56,26 +69,33 @@ def render_report(report: Report) -> str:
     title = f"{report.territory_name}: {report.months[0]} → {report.months[-1]}"
     parts = [title, f"facteurs CO2e {report.factor_set}", "", _grid(head, body)]
     if report.rows:
-        parts += ["", f"Par {report.dimension}", "", _breakdown(report.rows)]
+        title = BREAKDOWN_TITLES.get(report.dimension, report.dimension)
+        parts += ["", f"Par {title}", "", _breakdown(report.rows)]
     return "\n".join(parts)
 
 
 def _breakdown(rows: Sequence[Figures]) -> str:
     head = ["Mois", "Clé", *(name for name, _ in FIGURES)]
-    body = [[f.month, f.label[:32], *(render(f) for _, render in FIGURES)] for f in rows]
-    return _grid(head, body)
+    body = [[f.month, _short(f.label), *(render(f) for _, render in FIGURES)] for f in rows]
+    return _grid(head, body, left=2)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_WIDTH else f"{label[: LABEL_WIDTH - 1]}…"
 
 
 def _hours(value: Decimal | None) -> str:
     return "" if value is None else french_number(value, 1)
 
 
-def _grid(head: list[str], body: list[list[str]]) -> str:
+def _grid(head: list[str], body: list[list[str]], left: int = 1) -> str:
+    """Columns separated by two spaces: the first `left` ones are text, the others numbers."""
     widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+        texts = (c.ljust(w) for c, w in zip(cells[:left], widths[:left], strict=True))
+        numbers = (c.rjust(w) for c, w in zip(cells[left:], widths[left:], strict=True))
+        return "  ".join([*texts, *numbers])
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(head), rule, *(line(row) for row in body)])
