@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from web.problems import problem
+from web.problems import PROBLEM_MEDIA_TYPE, problem
+from web.schemas import Problem
 
 SWAGGER_UI_FILES = Path(swagger_ui_bundle.swagger_ui_path)
 
@@ -25,7 +26,9 @@ def swagger_file(filename: str) -> ResponseReturnValue:
 
 
 class ReuseApi(Api):
-    """An Api whose HTTP errors are RFC 9457 problem documents."""
+    """An Api whose HTTP errors are RFC 9457 problem documents, and documented as such."""
+
+    ERROR_SCHEMA = Problem
 
     def init_app(self, app: Any, *args: Any, **kwargs: Any) -> None:
         super().init_app(app, *args, **kwargs)
@@ -36,6 +39,14 @@ class ReuseApi(Api):
         self.spec.components.security_scheme(
             "session", {"type": "apiKey", "in": "cookie", "name": "session"}
         )
+
+    def _register_responses(self) -> None:
+        # flask-smorest documents its error responses with the success media type.
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MEDIA_TYPE
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE  # back to the class's application/json
 
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         """Turn an HTTP error (including request-validation errors) into problem+json."""

@@ -5,14 +5,25 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from reuse.config import Settings
+from web.schemas import MAX_ID
+
+
+class RowId(IntegerConverter):
+    """`<int:…>` in a URL stops at the largest database id: a larger number is a 404."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **{"max": MAX_ID} | kwargs)
 
 
 def configure(app: Flask, settings: Settings) -> None:
-    """Set Flask, session, API documentation and rate-limit options."""
+    """Set Flask, session, API documentation and rate-limit options, and the URL converters."""
+    app.url_map.converters["int"] = RowId
     app.config.update(
         SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_path),
         SESSION_COOKIE_SECURE=settings.cookie_secure,

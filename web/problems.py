@@ -7,6 +7,7 @@ from http import HTTPStatus
 from flask import Response, jsonify
 
 PROBLEM_TYPES = "https://reuse.invalid/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 def problem(
@@ -30,6 +31,6 @@ def problem(
         body["errors"] = errors
     response = jsonify(body)
     response.status_code = status
-    response.mimetype = "application/problem+json"
+    response.mimetype = PROBLEM_MEDIA_TYPE
     response.headers.update(headers or {})
     return response

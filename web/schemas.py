@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -14,9 +15,29 @@ class Strict(Schema):
         unknown = RAISE
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every primary key
+
+
+def identifier(**kwargs: Any) -> fields.Integer:
+    """The id of a row: a positive integer the database can hold."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+DAYS = validate.Range(min=date(2000, 1, 1), max=date(2999, 12, 31))
+
+
+def day(**kwargs: Any) -> fields.Date:
+    """A calendar day within the years the platform can turn into instants."""
+    return fields.Date(validate=DAYS, **kwargs)
+
+
+DECIMAL_STRING = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+
+
 def kilograms(**kwargs: Any) -> fields.Decimal:
-    """Kilograms as a decimal string with three decimals ("12.500")."""
-    return fields.Decimal(places=3, as_string=True, allow_nan=False, **kwargs)
+    """Kilograms as a decimal string with three decimals ("12.500"), documented as a string."""
+    metadata = DECIMAL_STRING | kwargs.pop("metadata", {})
+    return fields.Decimal(places=3, as_string=True, allow_nan=False, metadata=metadata, **kwargs)
 
 
 class PageQuery(Strict):
@@ -28,3 +49,17 @@ class PageInfo(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document: the body of every API error."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "the messages of each refused field"},
+    )

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from reuse.domain.lots import MAX_DESCRIPTION, MAX_PHOTOS
 from reuse.domain.vocabulary import Condition, LotStatus
-from web.schemas import PageInfo, PageQuery, Strict, kilograms
+from web.schemas import PageInfo, PageQuery, Strict, day, identifier, kilograms
 
 CONDITIONS = [c.value for c in Condition]
 STATUSES = [s.value for s in LotStatus]
@@ -19,7 +19,7 @@ class PhotoIn(Strict):
 
 
 class Declaration(Strict):
-    site_id = fields.Integer(required=True)
+    site_id = identifier(required=True)
     subcategory = fields.String(required=True, metadata={"example": "mobilier.canape"})
     condition = fields.String(required=True, validate=validate.OneOf(CONDITIONS))
     estimated_kg = kilograms(
@@ -63,10 +63,10 @@ class Declared(Schema):
 
 class LotQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
-    site_id = fields.Integer()
+    site_id = identifier()
     subcategory = fields.String()
-    declared_from = fields.Date()
-    declared_to = fields.Date()
+    declared_from = day()
+    declared_to = day()
 
 
 class LotOut(Schema):
