@@ -16,6 +16,7 @@ from web.configuration import configure
 from web.i18n import init_i18n
 from web.idempotency import init_idempotency
 from web.pages import init_pages
+from web.recycler import api as recycler_api
 from workers.app import create_app as create_celery
 
 
@@ -35,6 +36,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     api.register_blueprint(auth_api.blp)
     api.register_blueprint(agent_api.lots)
     api.register_blueprint(agent_api.agent_lots)
+    for blueprint in recycler_api.BLUEPRINTS:
+        api.register_blueprint(blueprint)
     app.register_blueprint(health.bp)
     init_pages(app)
     app.register_blueprint(agent_pages.bp)

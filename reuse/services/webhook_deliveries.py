@@ -70,9 +70,9 @@ def deliver_webhook(
         pending = _pending_delivery(uow, notification_id)
     if pending is None:
         return True
-    answer = _post_signed(pending, at, post)
+    answer = post_signed(pending, at, post)
     with uow:
-        _log_attempt(uow, pending, attempt, answer, at)
+        log_attempt(uow, pending, attempt, answer, at)
         uow.commit()
     return answer.error is None
 
@@ -147,7 +147,8 @@ def offer_payload(notification: Notification, offer: Offer) -> dict[str, Any]:
     }
 
 
-def _post_signed(pending: PendingDelivery, at: datetime, post: Post) -> Answer:
+def post_signed(pending: PendingDelivery, at: datetime, post: Post) -> Answer:
+    """POST the pending payload signed with the actor's secret; say how the receiver answered."""
     if not pending.secret:
         return Answer(None, "no webhook secret configured")
     body = json.dumps(pending.payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -159,9 +160,10 @@ def _post_signed(pending: PendingDelivery, at: datetime, post: Post) -> Answer:
     return Answer(status, None)
 
 
-def _log_attempt(
+def log_attempt(
     uow: UnitOfWork, pending: PendingDelivery, attempt: int, answer: Answer, at: datetime
 ) -> None:
+    """Keep the attempt in the delivery log; a success resets the run of failures."""
     last = uow.session.scalar(
         select(func.max(WebhookDelivery.attempt)).where(
             WebhookDelivery.notification_id == pending.notification_id

@@ -8,23 +8,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from reuse.domain.claims import ClaimRequest
 from reuse.domain.vocabulary import Role
+from reuse.models import Actor, Offer
+from reuse.services.actor_directory import ActorDirectory
+from reuse.services.claims import claim_offer
 from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
+from reuse.services.receptions import receive_claim
 from reuse.unit_of_work import UnitOfWork
 
-from builders import a_draft, a_site, an_actor, an_agent_of
+from builders import a_draft, a_recycler_of, a_site, an_actor, an_agent_of
 from tests_web import sign_in_as
 
 ANYONE = frozenset(Role)
 AGENTS = frozenset({Role.AGENT})
 READERS = frozenset({Role.AGENT, Role.TERRITORY_VIEWER, Role.RECYCLER})
+RECYCLERS = frozenset({Role.RECYCLER})
+CLAIM_READERS = frozenset({Role.RECYCLER, Role.AGENT})
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,22 @@ class Case:
 
 def lot(world: World) -> dict[str, Any]:
     return {"lot_id": world.lot_id}
+
+
+def offer(world: World) -> dict[str, Any]:
+    return {"offer_id": world.ids["offer_id"]}
+
+
+def claim(world: World) -> dict[str, Any]:
+    return {"claim_id": world.ids["claim_id"]}
+
+
+def reception(world: World) -> dict[str, Any]:
+    return {"reception_id": world.ids["reception_id"]}
+
+
+def actor(world: World) -> dict[str, Any]:
+    return {"actor_id": world.actor_id}
 
 
 def page(roles: frozenset[Role] | None, params: Callable[[World], dict[str, Any]] = lambda w: {},
@@ -86,6 +111,37 @@ ROUTES: dict[str, Case] = {
     "POST /api/lots/<int:lot_id>/cancel": Case(
         AGENTS, lambda w: {"lot_id": w.lot_id}, body={"reason": "x"}, scoped=True
     ),
+    "GET /api/offers": Case(RECYCLERS),
+    "GET /api/offers/<int:offer_id>": Case(RECYCLERS, offer, scoped=True),
+    "POST /api/offers/<int:offer_id>/claims": Case(RECYCLERS, offer, body={"kg": "1"}, scoped=True),
+    "GET /api/claims": Case(CLAIM_READERS),
+    "GET /api/claims/<int:claim_id>": Case(CLAIM_READERS, claim, scoped=True),
+    "POST /api/claims/<int:claim_id>/pickup": Case(
+        RECYCLERS, claim, body={"pickup_at": "2030-01-07T10:00:00+01:00"}, scoped=True
+    ),
+    "POST /api/claims/<int:claim_id>/release": Case(RECYCLERS, claim, body={}, scoped=True),
+    "POST /api/claims/<int:claim_id>/no-show": Case(AGENTS, claim, scoped=True),
+    "POST /api/claims/<int:claim_id>/reception": Case(
+        RECYCLERS, claim, body={"measured_kg": "10"}, scoped=True
+    ),
+    "POST /api/claims/<int:claim_id>/nothing-collected": Case(
+        RECYCLERS, claim, body={"reason": "x"}, scoped=True
+    ),
+    "GET /api/receptions/<int:reception_id>": Case(CLAIM_READERS, reception, scoped=True),
+    "POST /api/receptions/<int:reception_id>/outcomes": Case(
+        RECYCLERS, reception, body={"lines": {"reemploi": "1"}}, scoped=True
+    ),
+    "GET /api/notifications": Case(ANYONE),
+    "POST /api/notifications/<int:notification_id>/read": Case(
+        ANYONE, lambda w: {"notification_id": 999_999}
+    ),
+    "GET /api/actors/<int:actor_id>/notification-settings": Case(RECYCLERS, actor, scoped=True),
+    "PUT /api/actors/<int:actor_id>/notification-settings": Case(
+        RECYCLERS, actor, body={"mode": "instant"}, scoped=True
+    ),
+    "POST /api/actors/<int:actor_id>/webhook/test": Case(RECYCLERS, actor, scoped=True),
+    "GET /api/actors/<int:actor_id>/webhook/deliveries": Case(RECYCLERS, actor, scoped=True),
+    "GET /api/actors/<int:actor_id>/impact": Case(RECYCLERS, actor, scoped=True),
     "GET /": page(None),
     "GET /connexion": page(None),
     "POST /connexion": page(None),
@@ -146,8 +202,24 @@ def a_world(uow: UnitOfWork, runtime: Any, where: tuple[float, float]) -> World:
     lot_id = declare_lot(
         uow, by=ids[3], site_id=ids[1], subcategory="mobilier.canape", draft=a_draft_now()
     ).lot_id
-    match_lot(uow, runtime.directory, lot_id=lot_id)
-    return World(ids[0], ids[1], ids[2], lot_id)
+    match_lot(uow, ActorDirectory(), lot_id=lot_id)  # a cached index misses this world's actor
+    with uow:
+        offer_id = uow.session.scalar(select(Offer.id).where(Offer.lot_id == lot_id))
+    chain = a_claim_chain(uow, ids[2], offer_id or 0)
+    return World(ids[0], ids[1], ids[2], lot_id, {"offer_id": offer_id or 0} | chain)
+
+
+def a_claim_chain(uow: UnitOfWork, actor_id: int, offer_id: int) -> dict[str, int]:
+    """An active claim and a received one on the actor's offer, by a recycler of the actor."""
+    with uow:
+        recycler = a_recycler_of(uow.session, uow.session.get_one(Actor, actor_id)).id
+        uow.commit()
+    part = ClaimRequest(kg=Decimal("10"))
+    active, received = (
+        claim_offer(uow, by=recycler, offer_id=offer_id, request=part).claim_id for _ in "ab"
+    )
+    weighed = receive_claim(uow, by=recycler, claim_id=received, measured_kg=Decimal("10"))
+    return {"claim_id": active, "reception_id": weighed.reception_id}
 
 
 def a_draft_now() -> Any:

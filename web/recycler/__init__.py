@@ -1,0 +1,1 @@
+"""The reuse actor's recycler: offers, claims, pickups, receptions and outcomes."""
