@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.schedules import crontab
 from celery.signals import worker_process_init
 
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MAX_TASK_TIME_S = 300
 CONNECT_TIMEOUT_S = 2.0
+# How often a worker asks a broker that cannot push (Kombu's SQLAlchemy transport) for work.
+BROKER_POLL_S = 0.05
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Celery:
@@ -34,7 +36,29 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Celery:
     app.reuse_runtime = runtime or Runtime.start(settings)
     app.reuse_runtime.after_commit = _nudge(app)
     worker_process_init.connect(_in_worker_process(app), weak=False)
+    if _is_polled(settings):
+        app.steps["consumer"].add(PromptPolling)
     return app
+
+
+def _is_polled(settings: Settings) -> bool:
+    return settings.broker_url.startswith("sqla+")
+
+
+class PromptPolling(bootsteps.StartStopStep):
+    """Polls the broker every BROKER_POLL_S instead of Kombu's one second.
+
+    A worker whose pool is busy does not poll; once free it sleeps out the interval before it
+    asks again, so one second would cap each worker at about one task a second. Kombu's
+    SQLAlchemy transport hands every transport option to `create_engine()`, which refuses
+    `polling_interval`: hence this step, which sets it on the consumer's transport.
+    """
+
+    requires = ("celery.worker.consumer.connection:Connection",)
+
+    def start(self, consumer: Any) -> None:
+        """Shorten the polling interval of the (re)connected consumer's transport."""
+        consumer.connection.transport.polling_interval = BROKER_POLL_S
 
 
 def _configuration(settings: Settings) -> dict[str, Any]:
@@ -43,7 +67,11 @@ def _configuration(settings: Settings) -> dict[str, Any]:
     time_limit = min(MAX_TASK_TIME_S, settings.visibility_timeout_s // 4)
     return {
         "task_acks_late": True,
+        # A lost worker or a task killed at its hard time limit gives its message back; a task
+        # failing for good is acknowledged (no poison loop): the beat re-matches its lot.
         "task_reject_on_worker_lost": True,
+        "task_acks_on_timeout": False,
+        "task_acks_on_failure": True,
         "worker_prefetch_multiplier": 1,
         "task_serializer": "json",
         "accept_content": ["json"],
@@ -64,7 +92,7 @@ def _configuration(settings: Settings) -> dict[str, Any]:
 
 def _transport_options(settings: Settings) -> dict[str, Any]:
     # Kombu's SQLAlchemy transport hands its options to create_engine(); Redis takes its own.
-    if settings.broker_url.startswith("sqla+"):
+    if _is_polled(settings):
         return {"connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000}}
     return {
         "visibility_timeout": settings.visibility_timeout_s,
@@ -91,8 +119,21 @@ def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return {
         "relay-outbox": {"task": "reuse.relay_outbox", "schedule": settings.relay_interval_s},
         "advance-waves": {"task": "reuse.advance_waves", "schedule": timedelta(minutes=1)},
+        "rematch-stalled-lots": {
+            "task": "reuse.rematch_stalled_lots",
+            "schedule": timedelta(minutes=1),
+        },
         "expire-lots": {"task": "reuse.expire_lots", "schedule": timedelta(minutes=5)},
         "send-digests": {"task": "reuse.send_digests", "schedule": crontab(hour=7, minute=0)},
+        # Hourly through the day, so pickups booked during the day for tomorrow are reminded too.
+        "remind-pickups": {
+            "task": "reuse.remind_pickups",
+            "schedule": crontab(hour="8-20", minute=30),
+        },
+        "announce-day-pickups": {
+            "task": "reuse.announce_day_pickups",
+            "schedule": crontab(hour=7, minute=0),
+        },
     }
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from typing import Any
 
 import kombu.exceptions
 import sqlalchemy.exc
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from reuse.outbox import backoff, relay
 from reuse.runtime import Runtime
-from reuse.services import matching, notifications
+from reuse.services import matching, notifications, pickup_reminders
 from reuse.services.lots import expire_lot, lots_past_deadline
 from workers.publisher import CeleryPublisher
 
@@ -22,6 +24,8 @@ TRANSIENT = (
     ConnectionError,
     TimeoutError,
     smtplib.SMTPException,
+    # A task slowed past its soft time limit (a locked row, a loaded database) is retried.
+    SoftTimeLimitExceeded,
 )
 RETRY: dict[str, Any] = {
     "bind": True,
@@ -32,6 +36,9 @@ RETRY: dict[str, Any] = {
     "max_retries": 8,
 }
 WEBHOOK_ATTEMPTS = 6
+# A declared lot's match task runs within seconds; one still unmatched this long after its
+# declaration lost its task, whatever the cause.
+STALLED_AFTER = timedelta(minutes=3)
 
 
 def runtime(task: Task) -> Runtime:
@@ -50,6 +57,15 @@ def relay_outbox(self: Task) -> int:
 def match_lot(self: Task, lot_id: int) -> None:
     """First wave of offers for a declared lot."""
     matching.match_lot(runtime(self).uow(), runtime(self).directory, lot_id=lot_id)
+
+
+@shared_task(name="reuse.rematch_stalled_lots", **RETRY)
+def rematch_stalled_lots(self: Task) -> int:
+    """Match again the lots left `declared` (safety net for lost match tasks; replays are no-ops)."""
+    stalled = matching.lots_left_declared(runtime(self).uow(), older_than=STALLED_AFTER)
+    for lot_id in stalled:
+        self.app.send_task("reuse.match_lot", args=[lot_id])
+    return len(stalled)
 
 
 @shared_task(name="reuse.advance_waves", **RETRY)
@@ -114,3 +130,17 @@ def deliver_webhook(self: Task, notification_id: int) -> bool:
         notifications.record_webhook_given_up(rt.uow(), rt.mailer, notification_id=notification_id)
         return False
     raise self.retry(countdown=backoff(attempt).total_seconds())
+
+
+@shared_task(name="reuse.remind_pickups", **RETRY)
+def remind_pickups(self: Task) -> int:
+    """Remind actors of the pickups they booked for tomorrow."""
+    rt = runtime(self)
+    return pickup_reminders.remind_pickups(rt.uow(), rt.mailer)
+
+
+@shared_task(name="reuse.announce_day_pickups", **RETRY)
+def announce_day_pickups(self: Task) -> int:
+    """Tell the sites' agents who comes when today."""
+    rt = runtime(self)
+    return pickup_reminders.announce_day_pickups(rt.uow(), rt.mailer)

@@ -78,6 +78,25 @@ def lots_due_for_a_wave(
         return list(uow.session.scalars(query))
 
 
+def lots_left_declared(
+    uow: UnitOfWork, *, older_than: timedelta, now: datetime | None = None, limit: int = 500
+) -> list[int]:
+    """Ids of lots still `declared` (never matched) `older_than` after their declaration.
+
+    Their first match task should have run long before: it was lost (a task killed at its
+    time limit, a broker that forgot its queue), so they are matched again.
+    """
+    at = now or datetime.now(UTC)
+    with uow:
+        query = (
+            select(Lot.id)
+            .where(Lot.status == LotStatus.DECLARED.value, Lot.declared_at <= at - older_than)
+            .order_by(Lot.declared_at)
+            .limit(limit)
+        )
+        return list(uow.session.scalars(query))
+
+
 def policy_of(territory: Territory) -> MatchPolicy:
     """The territory's matching thresholds."""
     return MatchPolicy(

@@ -21,9 +21,15 @@ from sqlalchemy import func, select
 
 from reuse.config import Settings
 from reuse.models import Lot, Notification, Offer, OutboxMessage
+from reuse.outbox import relay
 from reuse.runtime import Runtime
+from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot
+from reuse.services.matching import lots_left_declared, match_lot
+from reuse.unit_of_work import UnitOfWork
 from workers.app import create_app
+from workers.publisher import CeleryPublisher
+from workers.tasks import STALLED_AFTER
 
 from builders import a_draft, a_site, an_actor, an_agent_of
 from worker_process import (
@@ -106,12 +112,12 @@ def a_site_with_four_actors(runtime: Runtime) -> Place:
         return Place(agent.id, site.id)
 
 
-def declare(runtime: Runtime, place: Place) -> int:
-    now = datetime.now(UTC)
+def declare(runtime: Runtime, place: Place, ago: timedelta = timedelta(0)) -> int:
+    now = datetime.now(UTC) - ago
     draft = a_draft(available_from=now, deadline=now + timedelta(days=5))
     declared = declare_lot(
         runtime.uow(), by=place.agent_id, site_id=place.site_id, subcategory="mobilier.canape",
-        draft=draft,
+        draft=draft, now=now,
     )  # fmt: skip
     return declared.lot_id
 
@@ -260,3 +266,41 @@ def test_lots_declared_while_redis_is_down_commit_at_once_and_get_offers_once_it
     time.sleep(2)  # long enough for the worker and the beat to find the broker gone
     broker.start()
     assert wait_for(lambda: all_offered_and_notified(platform.runtime, lot_ids), timeout=60)
+
+
+def declared_in(uow: UnitOfWork, place: Place, at: datetime) -> int:
+    draft = a_draft(available_from=at, deadline=at + timedelta(days=5))
+    return declare_lot(
+        uow, by=place.agent_id, site_id=place.site_id, subcategory="mobilier.canape",
+        draft=draft, now=at,
+    ).lot_id  # fmt: skip
+
+
+def test_only_lots_left_declared_beyond_the_delay_are_matched_again(uow: UnitOfWork) -> None:
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    with uow:
+        site = a_site(uow.session)
+        agent = an_agent_of(uow.session, site)
+        an_actor(uow.session)
+        uow.commit()
+        place = Place(agent.id, site.id)
+    stalled = declared_in(uow, place, now - timedelta(minutes=4))
+    declared_in(uow, place, now - timedelta(minutes=2))
+    matched = declared_in(uow, place, now - timedelta(minutes=10))
+    match_lot(uow, ActorDirectory(), lot_id=matched, now=now - timedelta(minutes=10))
+    assert lots_left_declared(uow, older_than=timedelta(minutes=3), now=now) == [stalled]
+
+
+def test_a_lot_whose_match_task_the_broker_lost_gets_its_offers_from_the_periodic_rematch(
+    on_private_redis: tuple[Platform, PrivateRedis],
+) -> None:
+    platform, broker = on_private_redis
+    place = a_site_with_four_actors(platform.runtime)
+    lot_id = declare(platform.runtime, place, ago=STALLED_AFTER + timedelta(minutes=1))
+    assert relay(platform.runtime.sessions, CeleryPublisher(platform.app)).published == 1
+    broker.stop()  # a memory-only Redis restarted: the queued match task is gone for good
+    broker.start()
+    platform.start_worker()
+    platform.app.send_task("reuse.rematch_stalled_lots")  # what the beat sends every minute
+    assert wait_for(lambda: all_offered_and_notified(platform.runtime, [lot_id]), timeout=30)
+    assert waiting_in_outbox(platform.runtime, [lot_id]) == 0
