@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from reuse.domain.french import PARIS, french_date, french_kg, french_moment, french_number
@@ -81,6 +81,60 @@ def digest_notice(actor_name: str, subjects: Sequence[str], day: datetime) -> No
         "Retrouvez le détail de chaque proposition sur reuse.",
     ]
     return Notice(subject, "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class PickupFacts:
+    """What a message says about one booked pickup."""
+
+    lot_id: int
+    actor_name: str
+    subcategory_label: str
+    kg: Decimal
+    site_name: str
+    commune_name: str
+    pickup_at: datetime
+
+
+def pickup_reminder_notice(pickup: PickupFacts) -> Notice:
+    """Remind an actor of the pickup it booked, the day before."""
+    subject = f"Rappel : enlèvement le {french_moment(pickup.pickup_at)} à {pickup.site_name}"
+    lines = [
+        f"Bonjour {pickup.actor_name},",
+        "",
+        f"Vous avez réservé un enlèvement le {french_moment(pickup.pickup_at)} :",
+        f"- Lieu : {pickup.site_name} ({pickup.commune_name})",
+        f"- Objet : {pickup.subcategory_label}, {french_kg(pickup.kg)} réservés",
+        f"- Lot n° {pickup.lot_id}",
+        "",
+        "Si vous ne pouvez pas venir, libérez la réservation sur reuse :",
+        "le lot sera proposé à d'autres structures.",
+    ]
+    return Notice(subject, "\n".join(lines))
+
+
+def day_pickups_notice(site_name: str, day: date, pickups: Sequence[PickupFacts]) -> Notice:
+    """Tell a site's agent who comes when on `day`, in the order of arrival."""
+    count = len(pickups)
+    plural = "s" if count > 1 else ""
+    subject = f"{count} enlèvement{plural} le {french_date(day)} à {site_name}"
+    lines = [
+        "Bonjour,",
+        "",
+        f"Qui vient quand le {french_date(day)} à {site_name} :",
+        *(_arrival_line(pickup) for pickup in pickups),
+        "",
+        "Si une structure ne vient pas, signalez l'absence sur reuse : le lot sera reproposé.",
+    ]
+    return Notice(subject, "\n".join(lines))
+
+
+def _arrival_line(pickup: PickupFacts) -> str:
+    local = pickup.pickup_at.astimezone(PARIS)
+    return (
+        f"- {local:%H} h {local:%M} : {pickup.actor_name}, {pickup.subcategory_label}, "
+        f"{french_kg(pickup.kg)} (lot n° {pickup.lot_id})"
+    )
 
 
 def webhook_disabled_notice(actor_name: str, url: str, failures: int) -> Notice:

@@ -25,6 +25,7 @@ from reuse.models import (
     Notification,
     NotificationSettings,
     Offer,
+    Site,
     Subcategory,
     User,
 )
@@ -43,6 +44,7 @@ from reuse.unit_of_work import UnitOfWork
 
 __all__ = [
     "NotificationView",
+    "agents_of_site",
     "deliver_webhook",
     "list_notifications",
     "mark_read",
@@ -81,7 +83,8 @@ def notify_unmatched(
             raise NotFound(f"no lot {lot_id}")
         notice = unmatched_notice(lot_facts(lot))
         created = sum(
-            _notify_agent(uow, mailer, lot, agent, notice, at) for agent in _agents(uow, lot)
+            _notify_agent(uow, mailer, lot, agent, notice, at)
+            for agent in agents_of_site(uow, lot.site)
         )
         uow.commit()
         return created
@@ -151,11 +154,12 @@ def _tell_actor(
         email(mailer, address, notification, at)
 
 
-def _agents(uow: UnitOfWork, lot: Lot) -> Sequence[User]:
+def agents_of_site(uow: UnitOfWork, site: Site) -> Sequence[User]:
+    """The active agents who cover `site` (their whole territory, or that site)."""
     covering = select(Membership.user_id).where(
         Membership.role == Role.AGENT.value,
-        Membership.territory_id == lot.site.territory_id,
-        or_(Membership.site_id.is_(None), Membership.site_id == lot.site_id),
+        Membership.territory_id == site.territory_id,
+        or_(Membership.site_id.is_(None), Membership.site_id == site.id),
     )
     query = select(User).where(User.active.is_(True), User.id.in_(covering)).order_by(User.id)
     return uow.session.scalars(query).all()
