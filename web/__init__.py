@@ -7,6 +7,7 @@ from flask import Flask
 from reuse.config import Settings
 from reuse.runtime import Runtime
 from web import errors, health
+from web.admin import api as admin_api
 from web.agent import api as agent_api
 from web.agent import pages as agent_pages
 from web.api import api
@@ -17,6 +18,7 @@ from web.i18n import init_i18n
 from web.idempotency import init_idempotency
 from web.pages import init_pages
 from web.recycler import api as recycler_api
+from web.territory import api as territory_api
 from workers.app import create_app as create_celery
 
 
@@ -38,6 +40,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     api.register_blueprint(agent_api.agent_lots)
     for blueprint in recycler_api.BLUEPRINTS:
         api.register_blueprint(blueprint)
+    for blueprint in territory_api.BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    api.register_blueprint(admin_api.admin)
     app.register_blueprint(health.bp)
     init_pages(app)
     app.register_blueprint(agent_pages.bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from importlib.resources import files
 from typing import Any
 
 import pytest
@@ -317,14 +318,13 @@ def test_a_subcategory_needs_its_category_and_a_free_slug(uow: UnitOfWork, admin
     assert [(e.field, e.code) for e in refused.value.errors] == [("slug", "taken")]
 
 
-FACTORS = "subcategory_slug,kgco2e_per_kg,quality,basis,source\n" \
-    "mobilier.canape,1.200,estimate,test basis,test source\n"  # fmt: skip
+FACTORS = (files("reuse.refdata") / "data" / "co2_factors_v1.csv").read_text(encoding="utf-8")
 
 
 def test_an_admin_adds_a_factor_set_version_from_a_csv(uow: UnitOfWork, admin: int) -> None:
     version = unique("v").replace("-", "")[:12]
     added = add_factor_set(uow, by=admin, version=version, label="Facteurs test", csv_text=FACTORS)
-    assert (added.version, added.factors) == (version, 1)
+    assert (added.version, added.factors) == (version, FACTORS.count("\n") - 1)
     assert list_factor_sets(uow, by=admin)[0].version == version
     with pytest.raises(Conflict):
         add_factor_set(uow, by=admin, version=version, label="Encore", csv_text=FACTORS)

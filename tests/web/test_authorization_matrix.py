@@ -32,6 +32,9 @@ from tests_web import sign_in_as
 ANYONE = frozenset(Role)
 AGENTS = frozenset({Role.AGENT})
 READERS = frozenset({Role.AGENT, Role.TERRITORY_VIEWER, Role.RECYCLER})
+MEMBERS = frozenset({Role.AGENT, Role.TERRITORY_VIEWER})
+VIEWERS = frozenset({Role.TERRITORY_VIEWER})
+ADMINS = frozenset({Role.ADMIN})
 RECYCLERS = frozenset({Role.RECYCLER})
 CLAIM_READERS = frozenset({Role.RECYCLER, Role.AGENT})
 
@@ -65,6 +68,10 @@ def reception(world: World) -> dict[str, Any]:
 
 def actor(world: World) -> dict[str, Any]:
     return {"actor_id": world.actor_id}
+
+
+def territory(world: World) -> dict[str, Any]:
+    return {"territory_id": world.territory_id}
 
 
 def page(roles: frozenset[Role] | None, params: Callable[[World], dict[str, Any]] = lambda w: {},
@@ -142,6 +149,57 @@ ROUTES: dict[str, Case] = {
     "POST /api/actors/<int:actor_id>/webhook/test": Case(RECYCLERS, actor, scoped=True),
     "GET /api/actors/<int:actor_id>/webhook/deliveries": Case(RECYCLERS, actor, scoped=True),
     "GET /api/actors/<int:actor_id>/impact": Case(RECYCLERS, actor, scoped=True),
+    "GET /api/territories": Case(MEMBERS),
+    "GET /api/territories/<int:territory_id>": Case(MEMBERS, territory, scoped=True),
+    "GET /api/territories/<int:territory_id>/sites": Case(MEMBERS, territory, scoped=True),
+    "GET /api/territories/<int:territory_id>/communes": Case(MEMBERS, territory, scoped=True),
+    "GET /api/territories/<int:territory_id>/stats": Case(VIEWERS, territory, scoped=True),
+    "GET /api/territories/<int:territory_id>/exports/figures.csv": Case(
+        VIEWERS, territory, scoped=True
+    ),
+    "GET /api/territories/<int:territory_id>/exports/figures-fr.csv": Case(
+        VIEWERS, territory, scoped=True
+    ),
+    "GET /api/territories/<int:territory_id>/exports/figures.xlsx": Case(
+        VIEWERS, territory, scoped=True
+    ),
+    "GET /api/territories/<int:territory_id>/exports/open-data.csv": Case(
+        VIEWERS, territory, scoped=True
+    ),
+    "GET /api/categories": Case(READERS),
+    "GET /api/actors": Case(READERS),
+    "GET /api/actors/<int:actor_id>": Case(
+        READERS, lambda w: {"actor_id": w.actor_id}, scoped=True
+    ),
+    "POST /api/admin/territories": Case(
+        ADMINS, body={"slug": "matrix-epci", "name": "Matrix", "siren": "123456789"}
+    ),
+    "PATCH /api/admin/territories/<int:territory_id>": Case(
+        ADMINS, territory, body={"hold_window_minutes": 90}
+    ),
+    "POST /api/admin/sites": Case(ADMINS, body={"slug": "matrix-site", "territory_id": 0}),
+    "PATCH /api/admin/sites/<int:site_id>": Case(
+        ADMINS, lambda w: {"site_id": w.site_id}, body={"name": "Déchèterie renommée"}
+    ),
+    "POST /api/admin/actors": Case(ADMINS, body={"slug": "matrix-actor"}),
+    "PATCH /api/admin/actors/<int:actor_id>": Case(
+        ADMINS, lambda w: {"actor_id": w.actor_id}, body={"notes": "matrix"}
+    ),
+    "GET /api/admin/users": Case(ADMINS),
+    "POST /api/admin/users": Case(ADMINS, body={"email": "matrix@example.org"}),
+    "PATCH /api/admin/users/<int:user_id>": Case(
+        ADMINS, lambda w: {"user_id": 999_999}, body={"display_name": "Matrix"}
+    ),
+    "POST /api/admin/categories": Case(ADMINS, body={"slug": "matrix", "label": "Matrix"}),
+    "PATCH /api/admin/categories/<slug>": Case(
+        ADMINS, lambda w: {"slug": "mobilier"}, body={"label": "Mobilier et literie"}
+    ),
+    "POST /api/admin/subcategories": Case(ADMINS, body={"slug": "matrix.x"}),
+    "PATCH /api/admin/subcategories/<slug>": Case(
+        ADMINS, lambda w: {"slug": "mobilier.canape"}, body={"reusable": True}
+    ),
+    "GET /api/admin/factor-sets": Case(ADMINS),
+    "POST /api/admin/factor-sets": Case(ADMINS, body={"version": "v9"}),
     "GET /": page(None),
     "GET /connexion": page(None),
     "POST /connexion": page(None),

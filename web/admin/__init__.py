@@ -1,0 +1,1 @@
+"""Platform administration: territories, sites, actors, users, taxonomy and factor sets."""

@@ -1,0 +1,175 @@
+"""Platform administration as JSON: territories, sites, actors, users, taxonomy, factor sets.
+
+Admins read territories, sites, communes, categories and actors through the directory
+endpoints, which show them everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from werkzeug.datastructures import FileStorage
+
+from reuse.domain.vocabulary import Role
+from reuse.services.administration_actors import ActorDraft, create_actor, update_actor
+from reuse.services.administration_places import (
+    SiteDraft,
+    TerritoryDraft,
+    create_site,
+    create_territory,
+    update_site,
+    update_territory,
+)
+from reuse.services.administration_taxonomy import (
+    SubcategoryDraft,
+    add_factor_set,
+    create_category,
+    create_subcategory,
+    list_factor_sets,
+    rename_category,
+    update_subcategory,
+)
+from reuse.services.administration_users import (
+    UserDraft,
+    create_user,
+    list_users,
+    update_user,
+)
+from web.admin import schemas
+from web.auth.guard import protect
+from web.auth.session import me
+from web.context import runtime
+from web.territory.schemas import ActorOut, CategoryOut, SiteOut, SubcategoryOut, TerritoryOut
+
+admin = Blueprint("admin", __name__, url_prefix="/api/admin", description="Administration")
+protect(admin, Role.ADMIN)
+
+
+@admin.route("/territories", methods=["POST"])
+@admin.arguments(schemas.TerritoryIn)
+@admin.response(201, TerritoryOut)
+def add_territory(body: dict[str, Any]) -> Any:
+    """Add a territory grouping communes that belong to no other territory."""
+    return create_territory(runtime().uow(), by=me().user_id, draft=TerritoryDraft(**body))
+
+
+@admin.route("/territories/<int:territory_id>", methods=["PATCH"])
+@admin.arguments(schemas.TerritoryChanges)
+@admin.response(200, TerritoryOut)
+def change_territory(changes: dict[str, Any], territory_id: int) -> Any:
+    """Change a territory's name, SIREN, matching waves or communes."""
+    return update_territory(
+        runtime().uow(), by=me().user_id, territory_id=territory_id, changes=changes
+    )
+
+
+@admin.route("/sites", methods=["POST"])
+@admin.arguments(schemas.SiteIn)
+@admin.response(201, SiteOut)
+def add_site(body: dict[str, Any]) -> Any:
+    """Add a site in one of its territory's communes."""
+    return create_site(runtime().uow(), by=me().user_id, draft=SiteDraft(**body))
+
+
+@admin.route("/sites/<int:site_id>", methods=["PATCH"])
+@admin.arguments(schemas.SiteChanges)
+@admin.response(200, SiteOut)
+def change_site(changes: dict[str, Any], site_id: int) -> Any:
+    """Change a site's name, place, opening days or active flag."""
+    return update_site(runtime().uow(), by=me().user_id, site_id=site_id, changes=changes)
+
+
+@admin.route("/actors", methods=["POST"])
+@admin.arguments(schemas.ActorIn)
+@admin.response(201, ActorOut)
+def add_actor(body: dict[str, Any]) -> Any:
+    """Add a reuse actor with what it accepts, its reach, capacity and collection days."""
+    platform = runtime()
+    return create_actor(
+        platform.uow(), platform.directory, by=me().user_id, draft=ActorDraft(**body)
+    )
+
+
+@admin.route("/actors/<int:actor_id>", methods=["PATCH"])
+@admin.arguments(schemas.ActorChanges)
+@admin.response(200, ActorOut)
+def change_actor(changes: dict[str, Any], actor_id: int) -> Any:
+    """Change an actor; `accepts`, when sent, replaces everything it accepted."""
+    platform = runtime()
+    return update_actor(
+        platform.uow(), platform.directory, by=me().user_id, actor_id=actor_id, changes=changes
+    )
+
+
+@admin.route("/users", methods=["GET"])
+@admin.response(200, schemas.UserOut(many=True))
+def users() -> Any:
+    """Every user with its roles."""
+    return list_users(runtime().uow(), by=me().user_id)
+
+
+@admin.route("/users", methods=["POST"])
+@admin.arguments(schemas.UserIn)
+@admin.response(201, schemas.UserOut)
+def add_user(body: dict[str, Any]) -> Any:
+    """Create a user with its roles and a first password."""
+    password = body.pop("password")
+    return create_user(runtime().uow(), by=me().user_id, draft=UserDraft(**body), password=password)
+
+
+@admin.route("/users/<int:user_id>", methods=["PATCH"])
+@admin.arguments(schemas.UserChanges)
+@admin.response(200, schemas.UserOut)
+def change_user(changes: dict[str, Any], user_id: int) -> Any:
+    """Change a user's name or roles, or deactivate it; `memberships` replaces its roles."""
+    return update_user(runtime().uow(), by=me().user_id, user_id=user_id, changes=changes)
+
+
+@admin.route("/categories", methods=["POST"])
+@admin.arguments(schemas.CategoryIn)
+@admin.response(201, CategoryOut)
+def add_category(body: dict[str, str]) -> Any:
+    """Add a category; its subcategories are added one by one."""
+    return create_category(runtime().uow(), by=me().user_id, **body)
+
+
+@admin.route("/categories/<slug>", methods=["PATCH"])
+@admin.arguments(schemas.CategoryChanges)
+@admin.response(200, CategoryOut)
+def change_category(body: dict[str, str], slug: str) -> Any:
+    """Change a category's label."""
+    return rename_category(runtime().uow(), by=me().user_id, slug=slug, label=body["label"])
+
+
+@admin.route("/subcategories", methods=["POST"])
+@admin.arguments(schemas.SubcategoryIn)
+@admin.response(201, SubcategoryOut)
+def add_subcategory(body: dict[str, Any]) -> Any:
+    """Add a subcategory with its unit weight, item bounds and codes."""
+    return create_subcategory(runtime().uow(), by=me().user_id, draft=SubcategoryDraft(**body))
+
+
+@admin.route("/subcategories/<slug>", methods=["PATCH"])
+@admin.arguments(schemas.SubcategoryChanges)
+@admin.response(200, SubcategoryOut)
+def change_subcategory(changes: dict[str, Any], slug: str) -> Any:
+    """Change a subcategory's label, unit weight, reusable flag or codes."""
+    return update_subcategory(runtime().uow(), by=me().user_id, slug=slug, changes=changes)
+
+
+@admin.route("/factor-sets", methods=["GET"])
+@admin.response(200, schemas.FactorSetOut(many=True))
+def factor_sets() -> Any:
+    """Every CO2e factor set, newest first."""
+    return list_factor_sets(runtime().uow(), by=me().user_id)
+
+
+@admin.route("/factor-sets", methods=["POST"])
+@admin.arguments(schemas.FactorSetForm, location="form")
+@admin.arguments(schemas.FactorFile, location="files")
+@admin.response(201, schemas.FactorSetOut)
+def add_factors(form: dict[str, str], files: dict[str, FileStorage]) -> Any:
+    """Add a factor-set version from an uploaded CSV; an existing version is never altered."""
+    text = files["file"].read().decode("utf-8", errors="replace")
+    return add_factor_set(runtime().uow(), by=me().user_id, csv_text=text, **form)

@@ -1,0 +1,1 @@
+"""The intercommunality: its monthly figures, exports, lots and the reuse actors serving it."""
