@@ -1,0 +1,141 @@
+"""The production topology without Docker: gunicorn, Celery workers and beat as real processes.
+
+The commands are those of docker-compose.yml (a test keeps them equal); on this machine the web
+front binds a loopback port, `python` and `gunicorn` are this environment's, and beat keeps its
+schedule in the instance folder. Each process runs in its own process group, so stopping one
+also stops the children it forked (gunicorn's workers, Celery's pool).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WEB = ("gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-",
+       "web:create_app()")  # fmt: skip
+WORKER = ("python", "-m", "workers", "worker", "--loglevel=INFO", "--concurrency=2")
+BEAT = ("python", "-m", "workers", "beat", "--loglevel=INFO",
+        "--schedule=/var/lib/reuse/beat-schedule")  # fmt: skip
+COMPOSE_BIND = "0.0.0.0:8000"
+COMPOSE_SCHEDULE = "--schedule=/var/lib/reuse/beat-schedule"
+READY_TIMEOUT_S = 90.0
+STOP_TIMEOUT_S = 20.0
+
+
+class TopologyFailed(RuntimeError):
+    """A process of the topology died or never became ready; the message holds its logs."""
+
+
+@dataclass
+class Topology:
+    """The processes started by `running_topology`, by name, and the folder of their logs."""
+
+    url: str
+    logs: Path
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def spawn(self, name: str, command: Sequence[str], env: Mapping[str, str] | None) -> None:
+        """Start `command` in a new process group, its output in `<logs>/<name>.log`."""
+        with (self.logs / f"{name}.log").open("ab") as log:
+            self.processes[name] = subprocess.Popen(  # noqa: S603 - our own programs
+                list(command), stdout=log, stderr=subprocess.STDOUT, env=env,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def log_tails(self, chars: int = 3000) -> str:
+        """The end of every process's log, for a failure report."""
+        tails = []
+        for name in self.processes:
+            text = (self.logs / f"{name}.log").read_text(errors="replace")
+            tails.append(f"----- {name} ({self.logs / name}.log) -----\n{text[-chars:]}")
+        return "\n".join(tails)
+
+    def wait_until_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        """Wait until /readyz answers 200 and every worker said it is ready."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.check_alive()
+            if self._web_ready() and all(self._worker_ready(n) for n in self.processes):
+                return
+            time.sleep(0.25)
+        raise TopologyFailed(f"not ready after {timeout_s:g} s\n{self.log_tails()}")
+
+    def check_alive(self) -> None:
+        """Raise if a process has exited."""
+        dead = {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+        if dead:
+            raise TopologyFailed(f"exited: {dead}\n{self.log_tails()}")
+
+    def stop(self) -> None:
+        """SIGTERM each process group; after a grace period, SIGKILL whatever is left of it."""
+        for process in self.processes.values():
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        for process in self.processes.values():
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            _signal_group(process, signal.SIGKILL)  # stragglers of the group, if any
+            process.wait()
+
+    def _web_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer:  # noqa: S310
+                return bool(answer.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def _worker_ready(self, name: str) -> bool:
+        if not name.startswith("worker"):
+            return True
+        return " ready." in (self.logs / f"{name}.log").read_text(errors="replace")
+
+
+@contextmanager
+def running_topology(
+    logs: Path,
+    instance: Path,
+    port: int,
+    env: Mapping[str, str] | None = None,
+    workers: int = 2,
+) -> Iterator[Topology]:
+    """Start the web front, `workers` Celery workers and beat; stop them all on the way out.
+
+    `env` is the processes' environment (the REUSE_* settings); None passes this one on.
+    """
+    topology = Topology(f"http://127.0.0.1:{port}", logs)
+    logs.mkdir(parents=True, exist_ok=True)
+    try:
+        topology.spawn("web", here(WEB, port, instance), env)
+        for n in range(workers):
+            worker = [*here(WORKER, port, instance), f"--hostname=worker-{n}@%h"]
+            topology.spawn(f"worker-{n}", worker, env)
+        topology.spawn("beat", here(BEAT, port, instance), env)
+        topology.wait_until_ready()
+        yield topology
+    finally:
+        topology.stop()
+
+
+def here(command: Sequence[str], port: int, instance: Path) -> list[str]:
+    """A docker-compose command as run on this machine."""
+    local = {
+        "python": sys.executable,
+        "gunicorn": str(Path(sys.executable).with_name("gunicorn")),
+        COMPOSE_BIND: f"127.0.0.1:{port}",
+        COMPOSE_SCHEDULE: f"--schedule={instance / 'beat-schedule'}",
+    }
+    return [local.get(part, part) for part in command]
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
