@@ -12,7 +12,7 @@ from reuse.domain.vocabulary import ClaimStatus, OfferStatus
 from reuse.services.notification_settings import DIGEST, INSTANT
 from reuse.stats import Month
 from web.agent.schemas import LotOut, PhotoOut
-from web.schemas import PageInfo, PageQuery, Strict, kilograms
+from web.schemas import PageInfo, PageQuery, Strict, day, identifier, kilograms
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_MONTHS = 120
@@ -59,9 +59,9 @@ class ClaimResultOut(Schema):
 
 class ClaimQuery(PageQuery):
     status = fields.String(validate=validate.OneOf([s.value for s in ClaimStatus]))
-    lot_id = fields.Integer()
-    pickup_from = fields.Date(metadata={"description": "pickups from this day (Paris)"})
-    pickup_to = fields.Date(metadata={"description": "pickups up to this day (Paris)"})
+    lot_id = identifier()
+    pickup_from = day(metadata={"description": "pickups from this day (Paris)"})
+    pickup_to = day(metadata={"description": "pickups up to this day (Paris)"})
 
 
 class ClaimOut(Schema):
