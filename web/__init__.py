@@ -19,6 +19,7 @@ from web.idempotency import init_idempotency
 from web.pages import init_pages
 from web.recycler import api as recycler_api
 from web.territory import api as territory_api
+from web.territory import pages as territory_pages
 from workers.app import create_app as create_celery
 
 
@@ -46,5 +47,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(health.bp)
     init_pages(app)
     app.register_blueprint(agent_pages.bp)
+    app.register_blueprint(territory_pages.bp)
     errors.register(app)
     return app

@@ -221,6 +221,10 @@ ROUTES: dict[str, Case] = {
     "POST /agent/lots/<int:lot_id>/reservations/<int:claim_id>/absent": page(
         AGENTS, lambda w: {"lot_id": w.lot_id, "claim_id": 999_999}, scoped=True
     ),
+    "GET /territoire/": page(VIEWERS),
+    "GET /territoire/exports/<name>": page(VIEWERS, lambda w: {"name": "csv"}),
+    "GET /territoire/lots": page(VIEWERS),
+    "GET /territoire/acteurs": page(VIEWERS),
 }
 IGNORED_ENDPOINTS = {
     "static",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import get_day_names
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 
 TONNE = Decimal(1000)
@@ -46,6 +48,14 @@ def hour(at: datetime) -> str:
     return str(format_datetime(at, "HH:mm"))
 
 
+def weekdays(iso_days: Iterable[int]) -> str:
+    """ISO weekday numbers (Monday = 1) as abbreviated day names, like "lun., mer."."""
+    names = get_day_names("abbreviated", locale=get_locale())
+    return ", ".join(names[d - 1] for d in sorted(iso_days))
+
+
 def register_filters(app: Flask) -> None:
     """Make the formats available in every template as filters."""
-    app.jinja_env.filters.update(number=number, mass=mass, moment=moment, day=day, hour=hour)
+    app.jinja_env.filters.update(
+        number=number, mass=mass, moment=moment, day=day, hour=hour, weekdays=weekdays
+    )

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from reuse.domain.vocabulary import ClaimStatus, Condition, LotStatus, OfferStatus
+from reuse.domain.vocabulary import ActorKind, ClaimStatus, Condition, LotStatus, OfferStatus
 
 LOT_STATUS: dict[str, LazyString] = {
     LotStatus.DECLARED: _l("declared"),
@@ -59,8 +59,20 @@ EVENT: dict[str, LazyString] = {
     "OutcomeCorrected": _l("Outcome corrected"),
 }
 
+ACTOR_KIND: dict[str, LazyString] = {
+    ActorKind.RESSOURCERIE: _l("ressourcerie"),
+    ActorKind.RECYCLERIE: _l("recyclerie"),
+    ActorKind.EMMAUS: _l("Emmaüs community"),
+    ActorKind.REPAIR_WORKSHOP: _l("repair workshop"),
+    ActorKind.REPAIR_CAFE: _l("repair café"),
+    ActorKind.MATERIALS_RECYCLERY: _l("materials recyclery"),
+    ActorKind.BIKE_WORKSHOP: _l("bike workshop"),
+    ActorKind.OTHER: _l("other reuse actor"),
+}
+
 VOCABULARIES = {
     "lot_status": LOT_STATUS,
+    "actor_kind": ACTOR_KIND,
     "condition": CONDITION,
     "claim_status": CLAIM_STATUS,
     "offer_status": OFFER_STATUS,
