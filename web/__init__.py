@@ -18,6 +18,8 @@ from web.i18n import init_i18n
 from web.idempotency import init_idempotency
 from web.pages import init_pages
 from web.recycler import api as recycler_api
+from web.recycler import pages as recycler_pages
+from web.recycler import settings as recycler_settings
 from web.territory import api as territory_api
 from web.territory import pages as territory_pages
 from workers.app import create_app as create_celery
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(health.bp)
     init_pages(app)
     app.register_blueprint(agent_pages.bp)
+    app.register_blueprint(recycler_pages.bp)
+    app.register_blueprint(recycler_settings.bp)
     app.register_blueprint(territory_pages.bp)
     errors.register(app)
     return app

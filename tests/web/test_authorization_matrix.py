@@ -225,6 +225,25 @@ ROUTES: dict[str, Case] = {
     "GET /territoire/exports/<name>": page(VIEWERS, lambda w: {"name": "csv"}),
     "GET /territoire/lots": page(VIEWERS),
     "GET /territoire/acteurs": page(VIEWERS),
+    "GET /recycleur/": page(RECYCLERS),
+    "GET /recycleur/propositions/<int:offer_id>": page(RECYCLERS, offer, scoped=True),
+    "POST /recycleur/propositions/<int:offer_id>/reserver": page(RECYCLERS, offer, scoped=True),
+    "GET /recycleur/enlevements": page(RECYCLERS),
+    "GET /recycleur/reservations/<int:claim_id>": page(RECYCLERS, claim, scoped=True),
+    "POST /recycleur/reservations/<int:claim_id>/creneau": page(RECYCLERS, claim, scoped=True),
+    "POST /recycleur/reservations/<int:claim_id>/reception": page(RECYCLERS, claim, scoped=True),
+    "POST /recycleur/reservations/<int:claim_id>/rien-collecte": page(
+        RECYCLERS, claim, scoped=True
+    ),
+    "POST /recycleur/reservations/<int:claim_id>/devenir": page(RECYCLERS, claim, scoped=True),
+    "POST /recycleur/reservations/<int:claim_id>/devenir/correction": page(
+        RECYCLERS, claim, scoped=True
+    ),
+    "GET /recycleur/impact": page(RECYCLERS),
+    "GET /recycleur/notifications/": page(RECYCLERS),
+    "POST /recycleur/notifications/": page(RECYCLERS),
+    "POST /recycleur/notifications/webhook": page(RECYCLERS),
+    "POST /recycleur/notifications/webhook/essai": page(RECYCLERS),
 }
 IGNORED_ENDPOINTS = {
     "static",
