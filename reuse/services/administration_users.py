@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,14 +76,11 @@ def create_user(
     uow: UnitOfWork, *, by: int, draft: UserDraft, password: str, now: datetime | None = None
 ) -> UserView:
     """Create a user with its roles and a first password it can change."""
-    draft = UserDraft(draft.email.strip().lower(), draft.display_name, draft.memberships)
-    errors = [] if len(password) >= MIN_PASSWORD else [
-        FieldError("password", "too_short", f"at least {MIN_PASSWORD} characters")
-    ]  # fmt: skip
+    draft = replace(draft, email=draft.email.strip().lower())
     with uow:
         admin_of(uow.session, by)
         user = User(password_hash="", created_at=now or datetime.now(UTC))
-        refuse(errors + _errors(uow.session, user, draft))
+        refuse(_password_errors(password) + _errors(uow.session, user, draft))
         user.password_hash = hash_password(password)
         _write(uow.session, user, draft)
         uow.commit()
@@ -103,6 +100,12 @@ def update_user(uow: UnitOfWork, *, by: int, user_id: int, changes: Mapping[str,
         _write(uow.session, user, draft)
         uow.commit()
         return _view(user)
+
+
+def _password_errors(password: str) -> list[FieldError]:
+    if len(password) >= MIN_PASSWORD:
+        return []
+    return [FieldError("password", "too_short", f"at least {MIN_PASSWORD} characters")]
 
 
 def _draft_of(user: User) -> UserDraft:

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, post_load, validate
 
 from reuse.domain.vocabulary import ActorKind, Condition, Role
 from reuse.services.administration_users import Grant
-from web.schemas import Strict, kilograms
+from web.schemas import Strict, identifier, kilograms
 from web.territory.schemas import weekdays
 
 CONDITIONS = [c.value for c in Condition]
@@ -58,7 +58,7 @@ class SiteChanges(Strict):
 
 class SiteIn(SiteChanges):
     slug = fields.String(required=True)
-    territory_id = fields.Integer(required=True)
+    territory_id = identifier(required=True)
     name = fields.String(required=True)
     commune_insee = fields.String(required=True)
     lat = fields.Float(required=True, allow_nan=False)
@@ -116,9 +116,9 @@ class ActorIn(ActorChanges):
 
 class MembershipIn(Strict):
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
-    territory_id = fields.Integer(allow_none=True)
-    site_id = fields.Integer(allow_none=True)
-    actor_id = fields.Integer(allow_none=True)
+    territory_id = identifier(allow_none=True)
+    site_id = identifier(allow_none=True)
+    actor_id = identifier(allow_none=True)
 
     @post_load
     def _grant(self, data: dict[str, Any], **_: Any) -> Grant:
