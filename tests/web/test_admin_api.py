@@ -7,6 +7,7 @@ import io
 import uuid
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -224,9 +225,9 @@ FACTORS = (files("reuse.refdata") / "data" / "co2_factors_v1.csv").read_text(enc
 
 
 def upload(client: FlaskClient, headers: dict[str, str], version: str, text: str) -> Any:
-    form = {"version": version, "label": f"Facteurs {version}",
-            "file": (io.BytesIO(text.encode()), "factors.csv", "text/csv")}  # fmt: skip
-    return client.post("/api/admin/factor-sets", data=form, headers=headers,
+    query = urlencode({"version": version, "label": f"Facteurs {version}"})
+    form = {"file": (io.BytesIO(text.encode()), "factors.csv", "text/csv")}
+    return client.post(f"/api/admin/factor-sets?{query}", data=form, headers=headers,
                        content_type="multipart/form-data")  # fmt: skip
 
 
@@ -253,6 +254,8 @@ def test_a_factor_file_that_is_not_the_expected_csv_adds_nothing(
     unknown = FACTORS.replace("mobilier.assise", "mobilier.licorne")
     assert refused_fields(upload(client, admin, "v78", unknown)) == {"subcategory_slug"}
     assert refused_fields(upload(client, admin, "v 79", FACTORS)) == {"version"}
+    no_file = client.post("/api/admin/factor-sets?version=v80&label=x", headers=admin)
+    assert refused_fields(no_file) == {"file"}
     assert count(uow, FactorSet) == before
 
 

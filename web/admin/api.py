@@ -166,10 +166,11 @@ def factor_sets() -> Any:
 
 
 @admin.route("/factor-sets", methods=["POST"])
-@admin.arguments(schemas.FactorSetForm, location="form")
+@admin.arguments(schemas.FactorSetQuery, location="query")
 @admin.arguments(schemas.FactorFile, location="files")
 @admin.response(201, schemas.FactorSetOut)
-def add_factors(form: dict[str, str], files: dict[str, FileStorage]) -> Any:
-    """Add a factor-set version from an uploaded CSV; an existing version is never altered."""
+def add_factors(query: dict[str, str], files: dict[str, FileStorage]) -> Any:
+    """Add a factor-set version from an uploaded CSV (multipart field `file`), named in the
+    query like a release asset; an existing version is never altered."""
     text = files["file"].read().decode("utf-8", errors="replace")
-    return add_factor_set(runtime().uow(), by=me().user_id, csv_text=text, **form)
+    return add_factor_set(runtime().uow(), by=me().user_id, csv_text=text, **query)

@@ -193,7 +193,7 @@ class SubcategoryIn(SubcategoryChanges):
     ewc_code = fields.String(required=True, metadata={"example": "20 03 07"})
 
 
-class FactorSetForm(Strict):
+class FactorSetQuery(Strict):
     version = fields.String(required=True, metadata={"example": "v2"})
     label = fields.String(required=True, metadata={"example": "Facteurs CO2e v2"})
 
