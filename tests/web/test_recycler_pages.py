@@ -34,17 +34,18 @@ class Offered:
     actor_id: int
 
 
-def an_offer(uow: UnitOfWork, kg: str = "40", items: int | None = 1) -> Offered:
-    """A sofa lot declared at a Morlaix site an hour ago and offered to a nearby actor."""
+def an_offer(uow: UnitOfWork, capacity_kg: str = "2000", items: int = 1) -> Offered:
+    """40 kg of sofas declared at a Morlaix site an hour ago and offered to a nearby actor."""
     now = datetime.now(UTC)
     with uow:
         site = a_site(uow.session, name="Déchèterie du Launay")
-        actor = an_actor(uow.session, name="Ressourcerie du Léon")
+        actor = an_actor(uow.session, name="Ressourcerie du Léon",
+                         weekly_capacity_kg=Decimal(capacity_kg))  # fmt: skip
         agent = an_agent_of(uow.session, site)
         uow.commit()
         site_id, actor_id, agent_id = site.id, actor.id, agent.id
     draft = a_draft(available_from=now - timedelta(hours=1), deadline=now + timedelta(days=8),
-                    estimated_kg=Decimal(kg), item_count=items)  # fmt: skip
+                    estimated_kg=Decimal("40"), item_count=items)  # fmt: skip
     lot_id = declare_lot(uow, by=agent_id, site_id=site_id, subcategory="mobilier.canape",
                          draft=draft).lot_id  # fmt: skip
     match_lot(uow, ActorDirectory(), lot_id=lot_id)  # a fresh cache sees the new actor
@@ -54,8 +55,10 @@ def an_offer(uow: UnitOfWork, kg: str = "40", items: int | None = 1) -> Offered:
     return Offered(offer_id, lot_id, actor_id)
 
 
-def a_recycler_with_an_offer(client: FlaskClient, uow: UnitOfWork) -> Offered:
-    offered = an_offer(uow)
+def a_recycler_with_an_offer(
+    client: FlaskClient, uow: UnitOfWork, capacity_kg: str = "2000", items: int = 1
+) -> Offered:
+    offered = an_offer(uow, capacity_kg, items)
     sign_in_as(client, uow, Role.RECYCLER, actor_id=offered.actor_id)
     return offered
 
@@ -159,6 +162,16 @@ def test_a_claim_beyond_what_is_left_says_in_french_what_is_left_and_writes_noth
     assert refused.status_code == 409
     assert "Il ne reste que 10\u00a0kg de ce lot" in html
     assert count(uow, Claim) == before
+
+
+def test_a_claim_beyond_my_weekly_capacity_says_how_much_capacity_is_left(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    offered = a_recycler_with_an_offer(client, uow, capacity_kg="25", items=2)
+    refused = claim(client, offered.offer_id)
+    assert refused.status_code == 409
+    assert "il vous reste 25\u00a0kg cette semaine" in refused.get_data(as_text=True)
+    assert count(uow, Claim) == 0
 
 
 def test_a_malformed_claim_is_refused_next_to_the_field(
