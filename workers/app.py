@@ -24,17 +24,28 @@ log = logging.getLogger(__name__)
 
 MAX_TASK_TIME_S = 300
 CONNECT_TIMEOUT_S = 2.0
+# Redis serves the lower priority numbers of a queue first: matching (0, the default) never
+# waits behind the tasks that tell people about it.
+LATER = 6
+TELLING = (
+    "reuse.notify_offers",
+    "reuse.notify_unmatched",
+    "reuse.deliver_webhook",
+    "reuse.send_digests",
+    "reuse.remind_pickups",
+    "reuse.announce_day_pickups",
+)
 # How often a worker asks a broker that cannot push (Kombu's SQLAlchemy transport) for work.
 BROKER_POLL_S = 0.05
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Celery:
-    """Build the Celery app for `settings`; commits nudge the relay (in workers: relay at once)."""
+    """Build the Celery app for `settings`; each commit relays the events it recorded."""
     app = Celery("reuse", broker=settings.broker_url, set_as_current=False)
     app.conf.update(_configuration(settings))
     app.conf.include = [TASKS_MODULE]
     app.reuse_runtime = runtime or Runtime.start(settings)
-    app.reuse_runtime.after_commit = _nudge(app)
+    app.reuse_runtime.after_commit = _relay_committed(app)
     worker_process_init.connect(_in_worker_process(app), weak=False)
     if _is_polled(settings):
         app.steps["consumer"].add(PromptPolling)
@@ -84,6 +95,7 @@ def _configuration(settings: Settings) -> dict[str, Any]:
         "task_publish_retry": True,
         "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         "task_default_queue": "reuse",
+        "task_routes": {name: {"queue": "reuse", "priority": LATER} for name in TELLING},
         "worker_hijack_root_logger": False,
         "timezone": "Europe/Paris",
         "beat_schedule": _beat_schedule(settings),
@@ -137,35 +149,23 @@ def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     }
 
 
-def _nudge(app: Celery) -> Any:
-    def nudge(committed: Sequence[OutboxMessage]) -> None:
-        """Wake the relay now; if the broker is down, the periodic sweep publishes later."""
-        try:
-            app.send_task("reuse.relay_outbox", retry=False)
-        except Exception as error:
-            log.warning(
-                "relay nudge failed (%s); %d events wait for the sweep", error, len(committed)
-            )
-
-    return nudge
-
-
 def _in_worker_process(app: Celery) -> Any:
     def init(**_: Any) -> None:
-        """Give a forked worker its own database connections; make its commits relay at once."""
-        # Relaying in the process that committed saves a relay task queued behind other tasks.
+        """Give a forked worker its own database connections."""
         app.reuse_runtime.engine.dispose(close=False)
-        app.reuse_runtime.after_commit = _relay_now(app)
 
     return init
 
 
-def _relay_now(app: Celery) -> Any:
-    def relay_now(committed: Sequence[OutboxMessage]) -> None:
-        """Publish what a task just committed; on any failure the periodic sweep does it."""
+def _relay_committed(app: Celery) -> Any:
+    def relay_committed(committed: Sequence[OutboxMessage]) -> None:
+        """Publish the pending events, the ones just committed with them; when the broker is
+        down, the periodic sweep publishes them later."""
+        # Relaying in the process that committed, rather than nudging a relay task, spares
+        # each event a trip through the broker and a worker.
         try:
             relay(app.reuse_runtime.sessions, CeleryPublisher(app))
         except Exception as error:
             log.warning("relay after commit failed (%s); %d events wait", error, len(committed))
 
-    return relay_now
+    return relay_committed

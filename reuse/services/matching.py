@@ -143,17 +143,25 @@ def _run_wave(
 ) -> WaveResult:
     policy = policy_of(lot.site.territory)
     target = lot_to_match(lot)
-    offered = uow.session.scalars(select(Offer.actor_id).where(Offer.lot_id == lot.id))
-    already = frozenset(str(actor_id) for actor_id in offered)
     reach = directory.in_reach(uow.session, target, policy, at)
-    plan = plan_wave(target, reach, already, wave, at, policy)
-    lot.wave, lot.next_wave_at = wave, plan.next_wave_at
+    plan = plan_wave(target, reach, _offered_actors(uow, lot), wave, at, policy)
     if plan.offers:
-        return _send_offers(uow, lot, plan, at)
-    if lot.status == LotStatus.DECLARED:
+        result = _send_offers(uow, lot, plan, at)
+    elif lot.status == LotStatus.DECLARED:
         mark_lot_unmatched(uow, lot, "no eligible reuse actor", at)
-        return WaveResult(lot.id, wave, (), True)
-    return WaveResult(lot.id, wave, (), plan.unmatched)
+        result = WaveResult(lot.id, wave, (), True)
+    else:
+        result = WaveResult(lot.id, wave, (), plan.unmatched)
+    # Set after the offers are flushed, so the lot is written once, at commit.
+    lot.wave, lot.next_wave_at = wave, plan.next_wave_at
+    return result
+
+
+def _offered_actors(uow: UnitOfWork, lot: Lot) -> frozenset[str]:
+    if lot.wave == 0:  # no wave has run: nobody has had an offer yet
+        return frozenset()
+    offered = uow.session.scalars(select(Offer.actor_id).where(Offer.lot_id == lot.id))
+    return frozenset(str(actor_id) for actor_id in offered)
 
 
 def _send_offers(uow: UnitOfWork, lot: Lot, plan: WavePlan, at: datetime) -> WaveResult:

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from itertools import groupby
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from reuse.domain.errors import NotFound
 from reuse.domain.events import WebhookDue
@@ -64,12 +66,19 @@ def notify_offers(
     """Tell each offer's actor once (in-app, e-mail or digest, webhook); return how many were new."""
     at = now or datetime.now(UTC)
     with uow:
-        offers = uow.session.scalars(
-            select(Offer).where(Offer.id.in_(offer_ids)).order_by(Offer.id)
-        )
-        created = sum(_notify_offer(uow, mailer, offer, at) for offer in offers.all())
+        # A few round trips per batch, not per offer: on a busy database each one costs more
+        # than the work it carries, and this task shares the workers with matching.
+        offers = uow.session.scalars(_offers_to_tell(offer_ids)).unique().all()
+        settings = _settings_of(uow, {offer.actor_id for offer in offers})
+        wanted = [o for o in offers if _is_interested(settings.get(o.actor_id), o.lot.subcategory)]
+        new = _add_new(uow, [_offer_notification(offer, at) for offer in wanted])
+        for offer in wanted:
+            if offer.id in new:
+                _tell_about_offer(
+                    uow, mailer, offer, new[offer.id], settings.get(offer.actor_id), at
+                )
         uow.commit()
-        return created
+        return len(new)
 
 
 def notify_unmatched(
@@ -107,29 +116,64 @@ def send_digests(uow: UnitOfWork, mailer: Mailer, *, now: datetime | None = None
         return sent
 
 
-def _notify_offer(uow: UnitOfWork, mailer: Mailer, offer: Offer, at: datetime) -> int:
-    settings = uow.session.get(NotificationSettings, offer.actor_id)
-    if not _is_interested(settings, offer.lot.subcategory):
-        return 0
-    notice = offer_notice(lot_facts(offer.lot), offer.distance_km, offer.reasons)
-    notification = add_once(
-        uow,
-        Notification(
-            dedup_key=f"offer:{offer.id}",
-            kind=OFFER,
-            actor_id=offer.actor_id,
-            offer_id=offer.id,
-            lot_id=offer.lot_id,
-            created_at=at,
-            **text_of(notice),
-        ),
+def _offers_to_tell(offer_ids: Sequence[int]) -> Select[Offer]:
+    lot = joinedload(Offer.lot)
+    return (
+        select(Offer)
+        .where(Offer.id.in_(offer_ids))
+        .options(
+            joinedload(Offer.actor),
+            lot.joinedload(Lot.subcategory).joinedload(Subcategory.category),
+            lot.joinedload(Lot.site).joinedload(Site.commune),
+        )
+        .order_by(Offer.id)
     )
-    if notification is None:
-        return 0
+
+
+def _settings_of(uow: UnitOfWork, actor_ids: set[int]) -> dict[int, NotificationSettings]:
+    query = select(NotificationSettings).where(NotificationSettings.actor_id.in_(actor_ids))
+    return {found.actor_id: found for found in uow.session.scalars(query)}
+
+
+def _offer_notification(offer: Offer, at: datetime) -> Notification:
+    notice = offer_notice(lot_facts(offer.lot), offer.distance_km, offer.reasons)
+    return Notification(
+        dedup_key=f"offer:{offer.id}",
+        kind=OFFER,
+        actor_id=offer.actor_id,
+        offer_id=offer.id,
+        lot_id=offer.lot_id,
+        created_at=at,
+        **text_of(notice),
+    )
+
+
+def _add_new(uow: UnitOfWork, notifications: list[Notification]) -> dict[int, Notification]:
+    """Insert, in one statement, the notifications of one event's offers not inserted yet."""
+    keys = [n.dedup_key for n in notifications]
+    known = select(Notification.dedup_key).where(Notification.dedup_key.in_(keys))
+    taken = set(uow.session.scalars(known))
+    fresh = [n for n in notifications if n.dedup_key not in taken]
+    try:
+        with uow.session.begin_nested():
+            uow.session.add_all(fresh)
+    except IntegrityError:
+        # Only a replay of the same event has these offers: it committed them first.
+        return {}
+    return {n.offer_id or 0: n for n in fresh}
+
+
+def _tell_about_offer(
+    uow: UnitOfWork,
+    mailer: Mailer,
+    offer: Offer,
+    notification: Notification,
+    settings: NotificationSettings | None,
+    at: datetime,
+) -> None:
     _tell_actor(mailer, notification, settings, actor_address(settings, offer.actor), at)
     if settings is not None and settings.webhook_enabled and settings.webhook_url:
         uow.record(WebhookDue(offer.lot_id, notification.id), at)
-    return 1
 
 
 def _is_interested(settings: NotificationSettings | None, sub: Subcategory) -> bool:
