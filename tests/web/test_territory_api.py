@@ -259,3 +259,19 @@ def test_an_inactive_actor_no_longer_serves_the_territory(
         retired_id = retired.id
     a_viewer_of(client, uow, place)
     assert retired_id not in actor_ids(client)
+
+
+def test_an_actor_serves_the_territory_only_when_its_radius_reaches_a_site(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    place = a_place(uow)
+    north = MORLAIX[0] + 0.4, MORLAIX[1]  # about 44 km north of the site
+    with uow:
+        short = an_actor(uow.session, lat=north[0], lon=north[1], radius_km=Decimal("40"))
+        long = an_actor(uow.session, lat=north[0], lon=north[1], radius_km=Decimal("50"))
+        uow.commit()
+        short_id, long_id = short.id, long.id
+    a_viewer_of(client, uow, place)
+    serving = actor_ids(client)
+    assert long_id in serving
+    assert short_id not in serving
