@@ -214,3 +214,16 @@ def test_an_agent_of_another_territory_neither_sees_nor_marks_the_claim(
     assert (
         stranger.post(f"/api/claims/{claim_id}/no-show", headers=csrf(stranger)).status_code == 404
     )
+
+
+def test_claims_come_by_pages_with_their_total(
+    client: FlaskClient, uow: UnitOfWork, scene: Scene
+) -> None:
+    as_recycler(client, uow, scene)
+    made = [claim(client, scene, {"kg": "20"}).get_json()["claim_id"] for _ in range(3)]
+    second = client.get("/api/claims?per_page=2&page=2").get_json()
+    assert second["page"] == {"page": 2, "per_page": 2, "total": 3}
+    assert [c["id"] for c in second["items"]] == made[2:]
+    refused = client.get("/api/claims?per_page=0&status=lost")
+    assert refused.status_code == 422
+    assert set(refused.get_json()["errors"]) == {"per_page", "status"}
