@@ -18,6 +18,7 @@ from web.i18n import init_i18n
 from web.idempotency import init_idempotency
 from web.pages import init_pages
 from web.recycler import api as recycler_api
+from web.recycler import impact as recycler_impact
 from web.recycler import pages as recycler_pages
 from web.recycler import settings as recycler_settings
 from web.territory import api as territory_api
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(agent_pages.bp)
     app.register_blueprint(recycler_pages.bp)
     app.register_blueprint(recycler_settings.bp)
+    app.register_blueprint(recycler_impact.bp)
     app.register_blueprint(territory_pages.bp)
     errors.register(app)
     return app

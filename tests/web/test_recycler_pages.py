@@ -312,3 +312,19 @@ def test_a_new_webhook_shows_its_secret_once_and_a_test_delivery_is_logged(
     log = client.get(url).get_data(as_text=True)
     assert "webhook.test" in log
     assert "n’a pas été remis" in log
+
+
+def test_my_impact_shows_this_months_received_and_reused_kilograms_in_a_chart_and_a_table(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    claim_url = a_claim(client, a_recycler_with_an_offer(client, uow))
+    post(client, claim_url, "reception", measured_kg="38")
+    post(client, claim_url, "devenir", outcome_reemploi="30", outcome_recyclage="8")
+    html = client.get("/recycleur/impact").get_data(as_text=True)
+    assert '<svg role="img"' in html
+    assert "Kilogrammes reçus par mois" in html
+    totals = " ".join(
+        re.sub(r"<[^>]+>", " ", html.split("<tfoot>")[1].split("</tfoot>")[0]).split()
+    )
+    assert totals.startswith("Douze mois 38 kg 30 kg")  # received, reused, then CO2e
+    assert totals.endswith(" 1")  # one collection

@@ -1,5 +1,5 @@
-"""The recycler's pages: offers board with a map, claim, book a pickup, my pickups, weigh and
-report outcomes, notification and webhook settings, my impact."""
+"""The recycler's pages: offers board with a map, claim, book a pickup, my pickups, weigh what
+came in and report what became of it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,7 +16,6 @@ from flask_wtf import FlaskForm
 from reuse.domain.errors import Conflict, FieldError, InvalidTransition, ValidationFailed
 from reuse.domain.french import PARIS
 from reuse.domain.vocabulary import Role
-from reuse.services.actor_impact import impact_of_actor
 from reuse.services.claim_queries import ClaimFilters, ClaimView, list_claims
 from reuse.services.claims import book_pickup, claim_offer
 from reuse.services.offer_queries import offer_detail
@@ -25,13 +23,11 @@ from reuse.services.receptions import correct_outcomes, record_nothing_collected
 from reuse.services.recycler_board import (
     claim_file,
     follow_ups,
-    my_actor,
     offer_standing,
     offers_board,
     outcome_choices,
 )
 from reuse.services.weighing import receive_confirmed
-from reuse.stats.months import Month
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime
@@ -51,7 +47,6 @@ from web.recycler.forms import (
 )
 
 STALE = (Conflict, InvalidTransition)
-IMPACT_MONTHS = 12
 ANOMALY = WEIGHT_FLAG | {
     "far_above_claimed": _l(
         "The weight is more than three times what was claimed: please check it."
@@ -63,7 +58,7 @@ protect(bp, Role.RECYCLER)
 register_role(Role.RECYCLER, "recycler_pages.board", [
     ("recycler_pages.board", _l("Offers")),
     ("recycler_pages.pickups", _l("My pickups")),
-    ("recycler_pages.impact", _l("My impact")),
+    ("recycler_impact.impact", _l("My impact")),
     ("recycler_settings.notifications", _l("Notifications")),
 ])  # fmt: skip
 
@@ -303,19 +298,3 @@ def stale(claim_id: int) -> ResponseReturnValue:
     """The claim changed meanwhile (received, released, window closed): say so on its page."""
     flash(_("This action is no longer possible: the claim has changed in the meantime."), "error")
     return redirect(url_for(".claim_page", claim_id=claim_id))
-
-
-@bp.route("/impact")
-def impact() -> ResponseReturnValue:
-    """My last twelve months: kilograms received and reused, CO2e avoided, collections."""
-    actor = my_actor(runtime().uow(), by=me().user_id)
-    last = Month.of(now())
-    months = impact_of_actor(runtime().uow(), by=me().user_id, actor_id=actor.id,
-                             first=last.shifted(1 - IMPACT_MONTHS), last=last)  # fmt: skip
-    names = {m.month: month_name(Month.parse(m.month)) for m in months}
-    return render_template("recycler/impact.html", actor=actor, months=months, names=names)
-
-
-def month_name(month: Month) -> str:
-    """A month in words, like "mars 2026"."""
-    return str(format_date(date(month.year, month.number, 1), "LLLL yyyy"))
