@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +13,7 @@ from reuse.domain.quantities import kg
 from reuse.domain.vocabulary import ActorKind, Condition, OutcomeGroup
 
 Accepted = tuple[tuple[str, frozenset[Condition]], ...]
+FACTOR_COLUMNS = ("subcategory_slug", "kgco2e_per_kg", "quality", "basis", "source")
 
 
 @dataclass(frozen=True)
@@ -177,33 +179,52 @@ def factors(version: str = "v1") -> tuple[FactorRow, ...]:
 
 
 def factors_from_text(version: str, text: str) -> tuple[FactorRow, ...]:
-    """Read a factor-set CSV (the columns of co2_factors_v1.csv) given as text."""
+    """Read a factor-set CSV (the columns of co2_factors_v1.csv) given as text; refuse a bad one."""
     if not version.isalnum():
         raise ValueError(f"not a factor-set version: {version!r}")
-    return factors_from_rows(
-        version, csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    )
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    missing = [name for name in FACTOR_COLUMNS if name not in (reader.fieldnames or ())]
+    if missing:
+        raise ValueError(
+            f"missing columns: {', '.join(missing)} (expected {', '.join(FACTOR_COLUMNS)})"
+        )
+    found = factors_from_rows(version, reader)
+    if not found:
+        raise ValueError("the file holds no factor")
+    counts = Counter(row.subcategory_slug for row in found)
+    repeated = sorted(slug for slug, count in counts.items() if count > 1)
+    if repeated:
+        raise ValueError(f"more than one factor for: {', '.join(repeated)}")
+    return found
 
 
 def factors_from_rows(version: str, rows: Iterable[dict[str, str]]) -> tuple[FactorRow, ...]:
-    """Turn CSV rows into factors; a factor must have at most three decimals."""
-    found = tuple(
-        FactorRow(
-            version=version,
-            subcategory_slug=row["subcategory_slug"],
-            kgco2e_per_kg=Decimal(row["kgco2e_per_kg"]),
-            quality=row["quality"],
-            basis=row["basis"],
-            source=row["source"],
-        )
-        for row in rows
-    )
-    for row in found:
-        if row.kgco2e_per_kg < 0 or row.kgco2e_per_kg != kg(row.kgco2e_per_kg):
-            raise ValueError(
-                f"{row.subcategory_slug}: factor {row.kgco2e_per_kg} is not >= 0 with 3 decimals"
+    """Turn CSV rows into factors; a factor must be a number >= 0 with at most three decimals."""
+    found = []
+    for row in rows:
+        if any(row.get(name) is None for name in FACTOR_COLUMNS):
+            raise ValueError(f"incomplete row: {','.join(v or '' for v in row.values())!r}")
+        found.append(
+            FactorRow(
+                version=version,
+                subcategory_slug=row["subcategory_slug"],
+                kgco2e_per_kg=_factor(row["subcategory_slug"], row["kgco2e_per_kg"]),
+                quality=row["quality"],
+                basis=row["basis"],
+                source=row["source"],
             )
-    return found
+        )
+    return tuple(found)
+
+
+def _factor(slug: str, text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+        if value.is_finite() and value >= 0 and value == kg(value):
+            return value
+    except ArithmeticError:
+        pass
+    raise ValueError(f"{slug}: factor {text!r} is not a number >= 0 with at most 3 decimals")
 
 
 @cache

@@ -37,6 +37,7 @@ FIGURE_COLUMNS: tuple[Column, ...] = (
     Column("measured_minus_estimated_kg", "kg", lambda f: f.gap_kg),
     Column("median_hours_to_first_claim", "hours", lambda f: f.median_hours_to_first_claim),
 )
+COMPARISON_COLUMNS = ("diverted_kg_previous_month", "diverted_kg_same_month_last_year")
 HEADER: tuple[str, ...] = (
     "territory",
     "month",
@@ -44,8 +45,7 @@ HEADER: tuple[str, ...] = (
     "key",
     "label",
     *(c.name for c in FIGURE_COLUMNS),
-    "diverted_kg_previous_month",
-    "diverted_kg_same_month_last_year",
+    *COMPARISON_COLUMNS,
     "factor_set",
 )
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from reuse.models import PublishedFigures, Territory
-from reuse.stats.columns import HEADER, row_of
+from reuse.stats.columns import COMPARISON_COLUMNS, HEADER, row_of
 from reuse.stats.dimensions import DIMENSIONS
 from reuse.stats.figures import Figures
 from reuse.stats.months import Month
@@ -74,10 +74,12 @@ def _published(
 
 
 def _document(territory: str, breakdown: str, figures: Figures) -> dict[str, Any]:
-    """A figures row as JSON: decimals as exact strings, named like the export columns."""
-    cells = row_of(territory, breakdown, figures)
-    names = [n for n in HEADER if not n.startswith("diverted_kg_")]
-    return {n: str(c) if isinstance(c, Decimal) else c for n, c in zip(names, cells, strict=True)}
+    """A figures row as JSON: decimals as exact strings, named like the export columns
+    (without the comparisons with earlier months, which are other months' figures)."""
+    cells = zip(HEADER, row_of(territory, breakdown, figures), strict=True)
+    return {
+        n: str(c) if isinstance(c, Decimal) else c for n, c in cells if n not in COMPARISON_COLUMNS
+    }
 
 
 def published(uow: UnitOfWork, *, territory: str) -> list[tuple[str, str, datetime, Decimal]]:

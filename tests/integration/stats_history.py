@@ -1,15 +1,23 @@
-"""Random raw histories for the statistics truth tests, and the rows that store them."""
+"""Random raw histories for the statistics tests, the rows that store them, and their world."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from reuse.domain.quantities import GRAM
-from reuse.models import Claim, Lot, Offer, OutcomeLine, Reception, SupersededOutcome
+from reuse.models import Claim, Co2Factor, Lot, Offer, OutcomeLine, Reception, SupersededOutcome
+from reuse.runtime import Runtime
+
+from builders import a_site, a_subcategory, a_territory, an_actor
 
 SUBCATEGORIES = (
     "mobilier.canape",
@@ -110,10 +118,10 @@ def kg(grams: int) -> object:
     return grams * GRAM
 
 
-def store(
-    session: Session, history: list[LotSpec], sites: list[int], subs: list[int], actors: list[int]
-) -> None:
-    """Write the history as raw rows, the way the use cases leave them."""
+def store(session: Session, history: list[LotSpec], world: World) -> None:
+    """Write the history as raw rows of the world, the way the use cases leave them."""
+    sites, subs = [s.id for s in world.sites], [s.id for s in world.subs]
+    actors = [a.id for a in world.actors]
     for spec in history:
         lot = Lot(site_id=sites[spec.site], subcategory_id=subs[spec.sub], estimated_kg=kg(spec.grams),
                   condition="as_is", photos=[], available_from=spec.declared_at, deadline=spec.deadline,
@@ -145,3 +153,35 @@ def _reception(session: Session, claim: Claim, spec: ReceptionSpec) -> None:
     for slug, grams in spec.superseded.items():
         session.add(SupersededOutcome(reception_id=reception.id, outcome_slug=slug, kg=kg(grams),
                     reported_at=spec.at, superseded_at=spec.at, reason="corrected"))  # fmt: skip
+
+
+@dataclass
+class World:
+    territory: str
+    sites: list[Any]
+    subs: list[Any]
+    actors: list[Any]
+    factors: dict[int, Decimal]
+
+
+@contextmanager
+def world_in(runtime: Runtime) -> Iterator[tuple[sessionmaker[Session], World]]:
+    """A territory with two sites (two communes) and two actors, rolled back afterwards."""
+    with runtime.engine.connect() as connection:
+        outer = connection.begin()
+        sessions = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        with sessions() as session:
+            territory = a_territory(session)
+            sites = [a_site(session, territory, name=f"Déchèterie {n}") for n in range(2)]
+            subs = [a_subcategory(session, slug) for slug in SUBCATEGORIES]
+            actors = [an_actor(session, name=f"Acteur {n}") for n in range(2)]
+            factors = {f.subcategory_id: f.kgco2e_per_kg for f in session.scalars(
+                select(Co2Factor).where(Co2Factor.factor_set_version == "v1"))}  # fmt: skip
+            for sub in subs:
+                session.refresh(sub, ["category"])
+            world = World(territory.slug, sites, subs, actors, factors)
+            session.commit()
+        yield sessions, world
+        outer.rollback()

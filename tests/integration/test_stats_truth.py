@@ -12,9 +12,6 @@ import io
 import statistics
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -25,19 +22,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from reuse.models import Co2Factor
 from reuse.refdata import catalog
 from reuse.runtime import Runtime
-from reuse.stats import Month, territory_report
+from reuse.stats import Month, Report, actor_impact, month_range, territory_report
 from reuse.stats.commands import stats
-from reuse.stats.exports import report_rows
 from reuse.unit_of_work import UnitOfWork
 
-from builders import a_site, a_subcategory, a_territory, an_actor
-from stats_history import HISTORIES, SUBCATEGORIES, LotSpec
+from stats_history import HISTORIES, LotSpec, World, store, world_in
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST, LAST = Month(2025, 12), Month(2026, 11)
@@ -46,38 +39,6 @@ DIMENSIONS = ("category", "subcategory", "site", "commune", "rep", "actor")
 PAST_EXPIRY = ("claimed", "collected", "closed")
 HOLDING = ("active", "received", "not_collected")
 TRUTH = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@dataclass
-class World:
-    territory: str
-    sites: list[Any]
-    subs: list[Any]
-    actors: list[Any]
-    factors: dict[int, Decimal]
-
-
-@contextmanager
-def world_in(runtime: Runtime) -> Iterator[tuple[sessionmaker[Session], World]]:
-    """A territory with two sites (two communes) and two actors, rolled back afterwards."""
-    with runtime.engine.connect() as connection:
-        outer = connection.begin()
-        sessions = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        with sessions() as session:
-            territory = a_territory(session)
-            sites = [a_site(session, territory, name=f"Déchèterie {n}") for n in range(2)]
-            subs = [a_subcategory(session, slug) for slug in SUBCATEGORIES]
-            actors = [an_actor(session, name=f"Acteur {n}") for n in range(2)]
-            factors = {f.subcategory_id: f.kgco2e_per_kg for f in session.scalars(
-                select(Co2Factor).where(Co2Factor.factor_set_version == "v1"))}  # fmt: skip
-            for sub in subs:
-                session.refresh(sub, ["category"])
-            world = World(territory.slug, sites, subs, actors, factors)
-            session.commit()
-        yield sessions, world
-        outer.rollback()
 
 
 def month_of(at: datetime) -> str:
@@ -195,16 +156,8 @@ def report_of(sessions: sessionmaker[Session], world: World, by: str | None) -> 
 def test_every_figure_equals_the_naive_recomputation_from_raw_rows(
     runtime: Runtime, history: list[LotSpec], dim: str
 ) -> None:
-    from stats_history import store
-
     with world_in(runtime) as (sessions, world), sessions() as session:
-        store(
-            session,
-            history,
-            [s.id for s in world.sites],
-            [s.id for s in world.subs],
-            [a.id for a in world.actors],
-        )
+        store(session, history, world)
         session.commit()
         report = report_of(sessions, world, dim)
     months = set(report.months)
@@ -217,87 +170,135 @@ def test_every_figure_equals_the_naive_recomputation_from_raw_rows(
     assert {f.factor_set for f in (*report.totals, *report.rows)} == {report.factor_set}
 
 
-def rows_from_csv(data: bytes, *, french: bool) -> list[list[str]]:
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=HISTORIES)
+def test_an_actors_own_monthly_impact_equals_the_naive_recomputation_from_raw_rows(
+    runtime: Runtime, history: list[LotSpec]
+) -> None:
+    with world_in(runtime) as (sessions, world), sessions() as session:
+        store(session, history, world)
+        session.commit()
+        actor = world.actors[0]
+        impact = actor_impact(UnitOfWork(sessions), actor=actor.slug, first=FIRST, last=LAST)
+    months = sorted(m.label for m in month_range(FIRST, LAST))
+    by_actor = naive(world, history, "actor", set(months))
+    zero = _finish({}, [], False)
+    expected = [(month, by_actor.get((month, actor.slug), zero)) for month in months]
+    assert [
+        (m.month, m.received_kg, m.reused_kg, m.avoided_co2e_kg, m.collections, m.factor_set)
+        for m in impact
+    ] == [
+        (month, e["diverted_kg"], e["reused_kg"], e["avoided_co2e_kg"], e["collections"], "v1")
+        for month, e in expected
+    ]
+
+
+# The documented export columns (docs/open-data.md) and the Figures attribute each one shows.
+COLUMN_FIGURES = {
+    "lots": "lots", "declared_kg": "declared_kg", "diverted_kg": "diverted_kg",
+    "reused_kg": "reused_kg", "recycled_kg": "recycled_kg",
+    "energy_recovered_kg": "energy_recovered_kg", "disposed_kg": "disposed_kg",
+    "missed_kg": "missed_kg", "withdrawn_kg": "withdrawn_kg", "diversion_rate": "diversion_rate",
+    "avoided_co2e_kg": "avoided_co2e_kg", "collections": "collections",
+    "claimed_kg_received": "claimed_kg_received", "measured_minus_estimated_kg": "gap_kg",
+    "median_hours_to_first_claim": "median_hours_to_first_claim", "month": "month",
+    "key": "key", "label": "label", "factor_set": "factor_set",
+}  # fmt: skip
+
+
+def expected_rows(report: Report) -> list[dict[str, Any]]:
+    """What every export row must say, read from the service's Figures by column name."""
+    rows = []
+    for breakdown, figures in [
+        *(("total", f) for f in report.totals),
+        *((report.dimension, f) for f in report.rows),
+    ]:
+        row = {column: getattr(figures, name) for column, name in COLUMN_FIGURES.items()}
+        earlier = (None, None)
+        if breakdown == "total":
+            before, last_year = (
+                report.previous_month(figures.month),
+                report.same_month_last_year(figures.month),
+            )
+            earlier = (before and before.diverted_kg, last_year and last_year.diverted_kg)
+        rows.append({**row, "territory": report.territory, "breakdown": breakdown,
+                     "diverted_kg_previous_month": earlier[0],
+                     "diverted_kg_same_month_last_year": earlier[1]})  # fmt: skip
+    return rows
+
+
+TEXT_COLUMNS = {"territory", "month", "breakdown", "key", "label", "factor_set"}
+
+
+def read_csv(data: bytes, *, french: bool) -> list[dict[str, Any]]:
+    """A CSV export read back like a spreadsheet would: by header, numbers as numbers."""
     text = data.decode("utf-8")
     assert text.startswith("\ufeff") == french
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";" if french else ","))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";" if french else ",")
+    return [
+        {
+            name: (cell or None) if name in TEXT_COLUMNS else _number(cell, french)
+            for name, cell in row.items()
+        }
+        for row in reader
+    ]
 
 
-def as_text(cell: Any) -> str:
-    return "" if cell is None else str(cell)
+def _number(cell: str, french: bool) -> int | Decimal | None:
+    if cell == "":
+        return None
+    if french:
+        assert "." not in cell, cell
+        cell = cell.replace(",", ".")
+    return Decimal(cell) if "." in cell else int(cell)
+
+
+def read_xlsx(path: Path) -> list[dict[str, Any]]:
+    """The workbook read back: floats carry the three-decimal kilograms exactly."""
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    return [
+        {
+            str(name): Decimal(repr(cell)) if isinstance(cell, float) else cell
+            for name, cell in zip(header, row, strict=True)
+        }
+        for row in rows
+    ]
+
+
+def as_read(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of the service's values as an export reads back: an empty cell has no value."""
+    return {name: None if value == "" else value for name, value in row.items()}
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=HISTORIES, dim=st.sampled_from(DIMENSIONS))
-def test_the_cli_and_every_export_show_the_numbers_of_the_service(
+def test_the_cli_and_every_export_read_back_give_the_numbers_of_the_service(
     runtime: Runtime, history: list[LotSpec], dim: str
 ) -> None:
-    from stats_history import store
-
     with world_in(runtime) as (sessions, world), sessions() as session:
-        store(
-            session,
-            history,
-            [s.id for s in world.sites],
-            [s.id for s in world.subs],
-            [a.id for a in world.actors],
-        )
+        store(session, history, world)
         session.commit()
         report = report_of(sessions, world, dim)
-        expected = [[as_text(c) for c in row] for row in report_rows(report)]
         cli_runtime = Runtime(runtime.settings, runtime.engine, sessions)
-        args = [
-            "--territory",
-            world.territory,
-            "--from",
-            FIRST.label,
-            "--to",
-            LAST.label,
-            "--by",
-            dim,
-        ]
+        args = ["--territory", world.territory, "--from", FIRST.label, "--to", LAST.label]
+        args += ["--by", dim]
         runner = CliRunner()
-        standard = runner.invoke(
-            stats, [*args, "--format", "csv"], obj=cli_runtime, catch_exceptions=False
-        )
-        french = runner.invoke(
-            stats, [*args, "--format", "csv-fr"], obj=cli_runtime, catch_exceptions=False
-        )
-        table = runner.invoke(stats, args, obj=cli_runtime, catch_exceptions=False)
+
+        def run(*more: str) -> Any:
+            return runner.invoke(stats, [*args, *more], obj=cli_runtime, catch_exceptions=False)
+
+        standard, french, table = run("--format", "csv"), run("--format", "csv-fr"), run()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "figures.xlsx"
-            runner.invoke(
-                stats,
-                [*args, "--format", "xlsx", "--output", str(path)],
-                obj=cli_runtime,
-                catch_exceptions=False,
-            )
-            sheet = load_workbook(path).active
-            assert sheet is not None
-            workbook_rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
-    assert rows_from_csv(standard.stdout_bytes, french=False)[1:] == expected
-    assert rows_from_csv(french.stdout_bytes, french=True)[1:] == [
-        [c.replace(".", ",") if _is_number(c) else c for c in row] for row in expected
-    ]
-    assert [
-        [_from_xlsx(c, e) for c, e in zip(row, exp, strict=True)]
-        for row, exp in zip(workbook_rows, expected, strict=True)
-    ] == expected
-    assert len(workbook_rows) == len(expected)
-    for line in expected[: len(report.totals)]:
-        assert line[1] in table.output
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return "." in text
-
-
-def _from_xlsx(cell: Any, expected: str) -> str:
-    """A workbook number read back as the Decimal text the service gave (floats carry it exactly)."""
-    if isinstance(cell, float | int) and not isinstance(cell, bool) and _is_number(expected):
-        return str(Decimal(repr(cell)).quantize(Decimal(expected)))
-    return as_text(cell)
+            run("--format", "xlsx", "--output", str(path))
+            workbook = read_xlsx(path)
+    expected = [as_read(row) for row in expected_rows(report)]
+    assert read_csv(standard.stdout_bytes, french=False) == expected
+    assert read_csv(french.stdout_bytes, french=True) == expected
+    assert workbook == expected
+    for figures in report.totals:
+        tonnes = (figures.diverted_kg / 1000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        line = next(li for li in table.output.splitlines() if li.startswith(figures.month))
+        assert f" {str(abs(tonnes)).replace('.', ',')} " in line
