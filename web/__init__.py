@@ -8,6 +8,8 @@ from reuse.config import Settings
 from reuse.runtime import Runtime
 from web import errors, health
 from web.admin import api as admin_api
+from web.admin import member_pages as admin_member_pages
+from web.admin import pages as admin_pages
 from web.agent import api as agent_api
 from web.agent import pages as agent_pages
 from web.api import api
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(health.bp)
     init_pages(app)
     app.register_blueprint(agent_pages.bp)
+    app.register_blueprint(admin_pages.bp)
+    app.register_blueprint(admin_member_pages.bp)
     app.register_blueprint(recycler_pages.bp)
     app.register_blueprint(recycler_settings.bp)
     app.register_blueprint(recycler_impact.bp)

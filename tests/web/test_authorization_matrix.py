@@ -74,6 +74,10 @@ def territory(world: World) -> dict[str, Any]:
     return {"territory_id": world.territory_id}
 
 
+def place(world: World) -> dict[str, Any]:
+    return {"territory_id": world.territory_id, "site_id": world.site_id}
+
+
 def page(roles: frozenset[Role] | None, params: Callable[[World], dict[str, Any]] = lambda w: {},
          scoped: bool = False) -> Case:  # fmt: skip
     return Case(roles, params, scoped=scoped, page=True)
@@ -225,6 +229,28 @@ ROUTES: dict[str, Case] = {
     "GET /territoire/exports/<name>": page(VIEWERS, lambda w: {"name": "csv"}),
     "GET /territoire/lots": page(VIEWERS),
     "GET /territoire/acteurs": page(VIEWERS),
+    "GET /admin/": page(ADMINS),
+    "POST /admin/": page(ADMINS),
+    "GET /admin/territoires/<int:territory_id>": page(ADMINS, territory),
+    "POST /admin/territoires/<int:territory_id>": page(ADMINS, territory),
+    "GET /admin/territoires/<int:territory_id>/sites/nouveau": page(ADMINS, territory),
+    "POST /admin/territoires/<int:territory_id>/sites/nouveau": page(ADMINS, territory),
+    "GET /admin/territoires/<int:territory_id>/sites/<int:site_id>": page(ADMINS, place),
+    "POST /admin/territoires/<int:territory_id>/sites/<int:site_id>": page(ADMINS, place),
+    "GET /admin/acteurs": page(ADMINS),
+    "GET /admin/acteurs/nouveau": page(ADMINS),
+    "POST /admin/acteurs/nouveau": page(ADMINS),
+    "GET /admin/acteurs/<int:actor_id>": page(ADMINS, actor),
+    "POST /admin/acteurs/<int:actor_id>": page(ADMINS, actor),
+    "GET /admin/utilisateurs": page(ADMINS),
+    "POST /admin/utilisateurs": page(ADMINS),
+    "GET /admin/utilisateurs/<int:user_id>": page(ADMINS, lambda w: {"user_id": 999_999}),
+    "POST /admin/utilisateurs/<int:user_id>": page(ADMINS, lambda w: {"user_id": 999_999}),
+    "GET /admin/categories": page(ADMINS),
+    "POST /admin/categories": page(ADMINS),
+    "POST /admin/categories/<slug>": page(ADMINS, lambda w: {"slug": "mobilier"}),
+    "GET /admin/facteurs": page(ADMINS),
+    "POST /admin/facteurs": page(ADMINS),
     "GET /recycleur/": page(RECYCLERS),
     "GET /recycleur/propositions/<int:offer_id>": page(RECYCLERS, offer, scoped=True),
     "POST /recycleur/propositions/<int:offer_id>/reserver": page(RECYCLERS, offer, scoped=True),

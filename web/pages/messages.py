@@ -24,6 +24,40 @@ BY_FIELD: dict[tuple[str, str], LazyString] = {
     ("kg", "too_large"): _l("That is more than what is left."),
     ("measured_kg", "too_large"): _l("The weight must be at most 50,000 kg."),
     ("description", "too_long"): _l("At most 2,000 characters."),
+    ("slug", "invalid"): _l(
+        "Use lowercase letters, digits and dashes, for example pays-de-morlaix."
+    ),
+    ("slug", "taken"): _l("This identifier is already used."),
+    ("siren", "invalid"): _l("A SIREN has 9 digits."),
+    ("siren", "taken"): _l("This SIREN is already used by another territory."),
+    ("siret", "invalid"): _l("A SIRET has 14 digits."),
+    ("email", "taken"): _l("A user already has this e-mail address."),
+    ("communes", "unknown"): _l("Unknown INSEE code: check the list."),
+    ("communes", "taken"): _l("One of these communes belongs to another territory."),
+    ("communes", "in_use"): _l("A site of the territory lies in a commune removed from the list."),
+    ("commune_insee", "invalid"): _l("An INSEE code has 5 characters, for example 29151."),
+    ("commune_insee", "not_in_territory"): _l("Choose a commune of the territory."),
+    ("lat", "out_of_range"): _l("A latitude lies between -90 and 90."),
+    ("lon", "out_of_range"): _l("A longitude lies between -180 and 180."),
+    ("radius_km", "out_of_range"): _l("Enter a radius above 0 and at most 300 km."),
+    ("weekly_capacity_kg", "out_of_range"): _l(
+        "Enter a capacity above 0 and at most 1,000,000 kg."
+    ),
+    ("wave_size", "out_of_range"): _l("Enter a whole number between 1 and 50."),
+    ("wave_growth", "out_of_range"): _l("Enter a whole number between 0 and 50."),
+    ("hold_window_minutes", "out_of_range"): _l("Enter a whole number between 5 and 10080."),
+    ("memberships", "required"): _l("Give at least one role."),
+    ("memberships", "self_lockout"): _l("You cannot remove your own administrator role."),
+    ("memberships", "not_for_role"): _l(
+        "This role does not apply to a territory, site or actor chosen."
+    ),
+    ("memberships", "unknown"): _l("Choose the territory, site or actor this role applies to."),
+    ("memberships", "not_in_territory"): _l("This site is not in the chosen territory."),
+    ("active", "self_lockout"): _l("You cannot deactivate yourself."),
+    ("version", "invalid"): _l("Letters and digits only, for example v2."),
+    ("version", "taken"): _l("This version is already loaded; a loaded version never changes."),
+    ("file", "invalid"): _l("This file is not a factor-set CSV in UTF-8."),
+    ("accepts", "unknown"): _l("One of the ticked subcategories does not exist."),
 }
 
 BY_CODE: dict[str, LazyString] = {

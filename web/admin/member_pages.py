@@ -1,0 +1,180 @@
+"""The admin's pages for who takes part: reuse actors (with what they accept) and users (with
+their roles). Every change goes through an administration use case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+from wtforms import SelectChoice
+
+from reuse.domain.vocabulary import Role
+from reuse.services.actors import get_actor, list_actors
+from reuse.services.administration_actors import (
+    Acceptances,
+    ActorDraft,
+    create_actor,
+    update_actor,
+)
+from reuse.services.administration_users import (
+    Grant,
+    UserDraft,
+    create_user,
+    list_users,
+    update_user,
+)
+from reuse.services.taxonomy import list_categories
+from reuse.services.territory_directory import list_sites, list_territories
+from web.admin.forms import ROLE, ActorForm, RoleFields, UserForm
+from web.admin.pages import acting, saved, status
+from web.auth.guard import protect
+from web.context import runtime
+
+ACCEPTS = "accepte:"
+
+bp = Blueprint("admin_members", __name__, url_prefix="/admin")
+protect(bp, Role.ADMIN)
+
+
+@bp.route("/acteurs")
+def actors() -> ResponseReturnValue:
+    """Every reuse actor, active or not."""
+    return render_template("admin/actors.html", actors=list_actors(**acting()))
+
+
+def accepted() -> Acceptances:
+    """What the actor accepts, from the checkboxes `accepte:<subcategory>` of each condition."""
+    return tuple(
+        (name.removeprefix(ACCEPTS), tuple(request.form.getlist(name)))
+        for name in request.form
+        if name.startswith(ACCEPTS)
+    )
+
+
+def actor_page(form: ActorForm, accepts: Acceptances, **values: Any) -> ResponseReturnValue:
+    """The actor form with the taxonomy to tick what it accepts."""
+    ticked = {slug: set(conditions) for slug, conditions in accepts}
+    return render_template("admin/actor.html", form=form, ticked=ticked,
+                           categories=list_categories(**acting()), **values), status(form)  # fmt: skip
+
+
+@bp.route("/acteurs/nouveau", methods=["GET", "POST"])
+def new_actor() -> ResponseReturnValue:
+    """Add a reuse actor with what it accepts, its reach, capacity and collection days."""
+    form = ActorForm()
+    if saved(
+        form,
+        lambda: create_actor(
+            **acting(),
+            directory=runtime().directory,
+            draft=ActorDraft(slug=form.slug.data, **form.values(accepted())),
+        ),
+        _("The actor is added."),
+    ):
+        return redirect(url_for(".actors"))
+    return actor_page(form, accepted())
+
+
+@bp.route("/acteurs/<int:actor_id>", methods=["GET", "POST"])
+def actor(actor_id: int) -> ResponseReturnValue:
+    """Change an actor; what it accepts is replaced by the ticked boxes."""
+    current = get_actor(**acting(), actor_id=actor_id)
+    form = ActorForm(obj=current)
+    del form.slug
+    if saved(
+        form,
+        lambda: update_actor(
+            **acting(),
+            directory=runtime().directory,
+            actor_id=actor_id,
+            changes=form.values(accepted()),
+        ),
+        _("The actor is changed."),
+    ):
+        return redirect(url_for(".actors"))
+    accepts = accepted() if request.method == "POST" else tuple(
+        (a.subcategory, a.conditions) for a in current.accepts)  # fmt: skip
+    return actor_page(form, accepts, actor=current)
+
+
+def role_choices(form: RoleFields) -> None:
+    """Offer every territory, site and actor to give a role on."""
+    territories = list_territories(**acting())
+    none = [SelectChoice(0, _("— none —"))]
+    form.territory_id.choices = none + [SelectChoice(t.id, t.name) for t in territories]
+    form.site_id.choices = none + [
+        SelectChoice(s.id, s.name, optgroup=t.name)
+        for t in territories
+        for s in list_sites(**acting(), territory_id=t.id)
+    ]
+    form.actor_id.choices = none + [SelectChoice(a.id, a.name) for a in list_actors(**acting())]
+
+
+def new_grant(form: RoleFields) -> tuple[Grant, ...]:
+    """The role the form gives, if one is chosen."""
+    if not form.role.data:
+        return ()
+    ids = (form.territory_id.data, form.site_id.data, form.actor_id.data)
+    return (Grant(form.role.data, *(i or None for i in ids)),)
+
+
+@bp.route("/utilisateurs", methods=["GET", "POST"])
+def users() -> ResponseReturnValue:
+    """Every user with its roles, and a form to add one."""
+    form = UserForm()
+    role_choices(form)
+    del form.active
+    if saved(
+        form,
+        lambda: create_user(
+            **acting(),
+            draft=(UserDraft(form.email.data, form.display_name.data, new_grant(form))),
+            password=form.password.data or "",
+        ),
+        _("The user is added."),
+    ):
+        return redirect(url_for(".users"))
+    return render_template("admin/users.html", form=form, users=list_users(**acting()),
+                           **places()), status(form)  # fmt: skip
+
+
+def places() -> dict[str, dict[Any, str]]:
+    """Names of territories, sites and actors by id, to show what each role applies to."""
+    territories = list_territories(**acting())
+    sites = {s.id: s.name for t in territories for s in list_sites(**acting(), territory_id=t.id)}
+    return {"territory_names": {t.id: t.name for t in territories}, "site_names": sites,
+            "role_names": {role: str(name) for role, name in ROLE.items()},
+            "actor_names": {a.id: a.name for a in list_actors(**acting())}}  # fmt: skip
+
+
+@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+def user(user_id: int) -> ResponseReturnValue:
+    """Change a user's name, roles (kept ones plus a new one) or active flag."""
+    current = next((u for u in list_users(**acting()) if u.id == user_id), None)
+    if current is None:
+        raise NotFound()
+    form = UserForm(obj=current)
+    role_choices(form)
+    del form.email, form.password
+    kept = [current.memberships[int(i)] for i in request.form.getlist("garder")
+            if i.isdigit() and int(i) < len(current.memberships)]  # fmt: skip
+    if saved(
+        form,
+        lambda: update_user(
+            **acting(),
+            user_id=user_id,
+            changes=(
+                {
+                    "display_name": form.display_name.data,
+                    "active": form.active.data,
+                    "memberships": (*kept, *new_grant(form)),
+                }
+            ),
+        ),
+        _("The user is changed."),
+    ):
+        return redirect(url_for(".users"))
+    return render_template("admin/user.html", form=form, user=current, **places()), status(form)
