@@ -28,9 +28,12 @@ class CeleryPublisher:
 
     def publish(self, message: OutboxMessage) -> None:
         """Send the handler tasks of `message`; raises if the broker refuses them."""
+        # No publish retry here: the outbox keeps a refused event and retries it with backoff,
+        # and a request that relays what it committed must not wait on a broker that is down.
         for task_name, arguments in ROUTES.get(message.name, []):
             self.app.send_task(
                 task_name,
                 args=arguments(message.payload),
                 task_id=f"{message.event_id}:{task_name}",
+                retry=False,
             )
