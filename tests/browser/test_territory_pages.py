@@ -3,6 +3,7 @@ its export holds them; refused admin input; axe-core and a screenshot of every p
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -178,7 +179,8 @@ def test_the_lots_explorer_and_the_actors_directory_pass_the_audit(
     )
     assert audit(page, "territoire-lots-refus") == []
     page.goto("/territoire/acteurs")
-    expect(page.locator(".map-canvas")).to_have_attribute("data-drawn", "1")
+    expect(page.locator(".map-canvas")).to_have_attribute("data-drawn", re.compile(r"^[1-9]"))
+    expect(page.locator(".leaflet-marker-icon[title='Ressourcerie du Léon']")).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text("Ressourcerie du Léon")
     assert audit(page, "territoire-acteurs") == []
 
