@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reuse.services.territory_directory import readable_territory
+from sqlalchemy import select, true
+
+from reuse.models import Territory
+from reuse.services.access import acting_user, is_admin
+from reuse.services.territory_directory import (
+    TerritoryView,
+    member_territory_ids,
+    readable_territory,
+    territory_view,
+)
 from reuse.services.territory_figures import VIEWERS
 from reuse.stats.months import Month
 from reuse.stats.service import Report, build_report, factor_set_version
@@ -33,6 +42,15 @@ class Dashboard:
     def reports(self) -> tuple[Report, ...]:
         """Every report the dashboard shows, the history first (what its exports hold)."""
         return (self.history, *self.breakdowns)
+
+
+def figure_territories(uow: UnitOfWork, *, by: int) -> list[TerritoryView]:
+    """The territories whose figures the user reads (all of them for admins), by name."""
+    with uow:
+        user = acting_user(uow.session, by)
+        rule = true() if is_admin(user) else Territory.id.in_(member_territory_ids(user, VIEWERS))
+        query = select(Territory).where(rule).order_by(Territory.name)
+        return [territory_view(t) for t in uow.session.scalars(query)]
 
 
 def territory_dashboard(

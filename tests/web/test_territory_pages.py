@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from reuse.domain.vocabulary import Role
-from reuse.models import Offer
+from reuse.models import Membership, Offer, User
 from reuse.runtime import Runtime
 from reuse.services.claims import claim_offer
 from reuse.services.lots import declare_lot
@@ -180,3 +180,23 @@ def test_the_actors_directory_lists_the_actors_reaching_the_territory_with_a_map
     assert 'class="map-canvas"' in html
     assert "ressourcerie" in html
     assert "30&nbsp;km" in html
+
+
+def test_a_viewer_who_is_also_an_agent_elsewhere_is_offered_only_the_territory_it_views(
+    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+) -> None:
+    viewed = a_territory_with_a_reused_sofa(uow, runtime, "12")
+    with uow:
+        other = a_site(uow.session, name="Déchèterie d’ailleurs")
+        uow.commit()
+        other_territory = other.territory_id
+    user_id = sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=viewed.id)
+    with uow:
+        user = uow.session.get(User, user_id)
+        assert user is not None
+        user.memberships.append(Membership(role=Role.AGENT.value, territory_id=other_territory))
+        uow.commit()
+    response = client.get("/territoire/")
+    assert response.status_code == 200
+    assert "12\u00a0kg" in response.get_data(as_text=True)
+    assert client.get(f"/territoire/?territoire={other_territory}").status_code == 422

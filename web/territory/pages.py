@@ -14,8 +14,8 @@ from reuse.domain.vocabulary import Role
 from reuse.services.actors import list_actors
 from reuse.services.agent_board import subcategory_groups
 from reuse.services.lot_queries import LotFilters, list_lots
-from reuse.services.territory_board import territory_dashboard
-from reuse.services.territory_directory import list_sites, list_territories
+from reuse.services.territory_board import figure_territories, territory_dashboard
+from reuse.services.territory_directory import list_sites
 from reuse.services.territory_figures import territory_open_data
 from reuse.stats.exports import csv_bytes, open_data_rows, xlsx_bytes
 from reuse.stats.months import Month
@@ -50,7 +50,7 @@ register_role(Role.TERRITORY_VIEWER, "territory_pages.dashboard", [
 def chosen() -> tuple[DashboardForm, Month, int]:
     """The month and territory asked for in the query string, and the form showing them."""
     form = DashboardForm(request.args)
-    form.offer(list_territories(runtime().uow(), by=me().user_id))
+    form.offer(figure_territories(runtime().uow(), by=me().user_id))
     form.validate()
     territory = form.territory()
     if territory is None:
