@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from reuse.config import Settings
 from web.schemas import MAX_ID
@@ -21,9 +21,17 @@ class RowId(IntegerConverter):
         super().__init__(map, *args, **{"max": MAX_ID} | kwargs)
 
 
+class Text(UnicodeConverter):
+    """A `<slug>` in a URL holds no NUL character (no database keeps them): else a 404."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
+
+
 def configure(app: Flask, settings: Settings) -> None:
     """Set Flask, session, API documentation and rate-limit options, and the URL converters."""
-    app.url_map.converters["int"] = RowId
+    app.url_map.converters |= {"int": RowId, "default": Text, "string": Text}
     app.config.update(
         SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_path),
         SESSION_COOKIE_SECURE=settings.cookie_secure,

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+NUL = "\x00"
 
 
 class Strict(Schema):
-    """Request schemas refuse unknown fields."""
+    """Request schemas refuse unknown fields, and NUL characters (no database keeps them)."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_nul(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, Mapping):
+            refused = [str(key) for key, value in data.items() if has_nul(key) or has_nul(value)]
+            if refused:
+                raise ValidationError({key: ["must not contain NUL characters"] for key in refused})
+        return data
+
+
+def has_nul(value: Any) -> bool:
+    """Tell whether a string, or any string inside lists and mappings, holds a NUL character."""
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, Mapping):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(item) for item in value)
+    return False
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every primary key

@@ -6,14 +6,17 @@ OpenAPI document; the total number of requests is printed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from math import ceil
+from typing import Any
 
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from flask_smorest.spec.plugins import FlaskPlugin
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +31,7 @@ from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
 from reuse.services.tokens import issue_api_token
 from reuse.unit_of_work import UnitOfWork
+from web.auth.guard import ALLOWED_ROLES
 
 from builders import a_draft, a_site, a_user, an_actor
 from tests_web import password_hash
@@ -39,7 +43,9 @@ CHECKS = [
     status_code_conformance,
 ]
 MIN_REQUESTS = 2_000
-REQUEST_BUDGET = 3_000  # spread over operations × roles × (valid, invalid) data
+REQUEST_BUDGET = 1_800  # spread over operations × roles × (valid, invalid) data
+WORKFLOWS = 80
+DECLARE, CLAIM_OFFER = "POST /api/lots", "POST /api/offers/{offer_id}/claims"
 # Revoking tokens could revoke the fuzzer's own: that operation goes last for each role.
 LAST = "DELETE /api/tokens/{token_id}"
 
@@ -48,8 +54,11 @@ LAST = "DELETE /api/tokens/{token_id}"
 class World:
     """One territory with a site, an actor with offers, and a bearer token per role."""
 
+    runtime: Runtime
+    site_id: int
     tokens: dict[Role, str] = field(default_factory=dict)
     requests: int = 0
+    claims: int = 0
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -80,7 +89,7 @@ def world(app: Flask, uow: UnitOfWork) -> World:
         declared = declare_lot(runtime.uow(), by=ids[Role.AGENT], site_id=site_id,
                                subcategory="mobilier.canape", draft=draft)  # fmt: skip
         match_lot(runtime.uow(), runtime.directory, lot_id=declared.lot_id)
-    found = World()
+    found = World(runtime, site_id)
     for role, user_id in ids.items():
         issued = issue_api_token(runtime.uow(), user_id=user_id, name="fuzz",
                                  scopes=["read", "write"], valid_for=timedelta(days=1))  # fmt: skip
@@ -118,14 +127,123 @@ def fuzz(
     run()
 
 
-def test_generated_requests_by_every_role_get_no_server_error_and_match_the_schema(
-    app: Flask, world: World
-) -> None:
+def fuzz_each_operation(app: Flask, world: World) -> None:
+    """Every operation, as every role, with valid and invalid data."""
     found = operations(app)
     examples = ceil(REQUEST_BUDGET / (len(found) * len(Role) * len(GenerationMode)))
     for operation in found:
         for role in Role:
             for mode in modes_of(operation):
                 fuzz(operation, world, role, mode, examples)
-    print(f"schemathesis sent {world.requests} requests")
+
+
+def with_links(app: Flask) -> schemathesis.BaseSchema:
+    """The API's document plus the links of the declare → offers → claim → weigh workflow."""
+    document = app.test_client().get("/api/openapi.json").get_json()
+    for (path, method, status), targets in LINKS.items():
+        links = document["paths"][path][method]["responses"][status].setdefault("links", {})
+        for name, (target, target_method, parameters) in targets.items():
+            pointer = target.replace("~", "~0").replace("/", "~1")
+            links[name] = {"operationRef": f"#/paths/{pointer}/{target_method}",
+                           "parameters": parameters}  # fmt: skip
+    schema = schemathesis.openapi.from_dict(document)
+    schema.app = app
+    return schema.include(name=sorted(WORKFLOW))
+
+
+CLAIM = "$response.body#/claim_id"
+LINKS: dict[tuple[str, str, str], dict[str, tuple[str, str, dict[str, str]]]] = {
+    ("/api/lots", "post", "201"): {
+        "ReadLot": ("/api/lots/{lot_id}", "get", {"lot_id": "$response.body#/lot_id"}),
+        "SeeOffers": ("/api/offers", "get", {}),
+    },
+    ("/api/offers", "get", "200"): {
+        "Claim": ("/api/offers/{offer_id}/claims", "post", {"offer_id": "$response.body#/items/0/id"}),
+    },
+    ("/api/offers/{offer_id}/claims", "post", "201"): {
+        "ReadClaim": ("/api/claims/{claim_id}", "get", {"claim_id": CLAIM}),
+        "BookPickup": ("/api/claims/{claim_id}/pickup", "post", {"claim_id": CLAIM}),
+        "Release": ("/api/claims/{claim_id}/release", "post", {"claim_id": CLAIM}),
+        "Weigh": ("/api/claims/{claim_id}/reception", "post", {"claim_id": CLAIM}),
+    },
+    ("/api/claims/{claim_id}/reception", "post", "201"): {
+        "ReportOutcomes": ("/api/receptions/{reception_id}/outcomes", "post",
+                           {"reception_id": "$response.body#/reception_id"}),
+    },
+}  # fmt: skip
+WORKFLOW = {f"{method.upper()} {path}" for path, method, _ in LINKS} | {
+    f"{method.upper()} {path}" for targets in LINKS.values() for path, method, _ in targets.values()
+}
+CALLER_PREFERENCE = (Role.RECYCLER, Role.AGENT, Role.TERRITORY_VIEWER, Role.ADMIN)
+
+
+def declaration(world: World, generated: dict[str, Any]) -> dict[str, Any]:
+    """A declaration the fuzzer's actor can take; only its condition and text stay generated."""
+    kept = {name: generated[name] for name in ("condition", "description") if name in generated}
+    return {"condition": "as_is"} | kept | {"site_id": world.site_id, **SOFA}
+
+
+SOFA = {"subcategory": "mobilier.canape", "estimated_kg": "40", "item_count": 1}
+# Workflows explore sequences of calls: the bodies that open the next step are valid ones
+# (each operation's generated bodies, valid and invalid, are sent by fuzz_each_operation).
+PINNED: dict[str, Callable[[World, dict[str, Any]], dict[str, Any]]] = {
+    "POST /api/lots": declaration,
+    "POST /api/offers/{offer_id}/claims": lambda world, generated: {"kg": "2"},
+    "POST /api/claims/{claim_id}/reception": lambda world, generated: {"measured_kg": "2"},
+}
+
+
+def caller_of(app: Flask, operation: schemathesis.APIOperation) -> Role:
+    """A role the operation's blueprint admits (recyclers first: they hold the offers)."""
+    for rule in app.url_map.iter_rules():
+        if FlaskPlugin.flaskpath2openapi(
+            rule.rule
+        ) == operation.path and operation.method.upper() in (rule.methods or ()):
+            admitted = ALLOWED_ROLES.get(rule.endpoint.split(".")[0]) or frozenset(Role)
+            return next(role for role in CALLER_PREFERENCE if role in admitted)
+    raise AssertionError(f"no route for {operation.label}")
+
+
+def workflow(app: Flask, world: World) -> type:
+    """A state machine following the links; each call made as a role the route admits, each
+    declaration a valid one at the fuzzer's site (condition and description stay generated) and
+    matched at once (the workers' job) so that its offers can be claimed."""
+
+    class Workflow(with_links(app).as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: schemathesis.Case) -> None:
+            if case.operation.label in PINNED and isinstance(case.body, dict):
+                case.body = PINNED[case.operation.label](world, case.body)
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": world.headers(caller_of(app, case.operation))}
+
+        def after_call(self, response: schemathesis.Response, case: schemathesis.Case) -> None:
+            super().after_call(response, case)
+            world.requests += 1
+            if case.operation.label == DECLARE and response.status_code == 201:
+                lot_id = response.json()["lot_id"]
+                match_lot(world.runtime.uow(), world.runtime.directory, lot_id=lot_id)
+            world.claims += case.operation.label == CLAIM_OFFER and response.status_code == 201
+
+        def validate_response(  # type: ignore[override]
+            self, response: schemathesis.Response, case: schemathesis.Case, **kwargs: Any
+        ) -> None:
+            case.validate_response(response, checks=CHECKS, recorder=self.recorder)
+
+    return Workflow
+
+
+def test_generated_requests_and_workflows_get_no_server_error_and_match_the_schema(
+    app: Flask, world: World
+) -> None:
+    fuzz_each_operation(app, world)
+    alone = world.requests
+    workflow(app, world).run(
+        settings=settings(max_examples=WORKFLOWS, stateful_step_count=8, deadline=None,
+                          database=None, phases=[Phase.generate],  # state outlives a run
+                          suppress_health_check=list(HealthCheck))
+    )  # fmt: skip
+    print(f"schemathesis sent {world.requests} requests: {alone} to single operations, "
+          f"{world.requests - alone} in workflows ({world.claims} offers claimed)")  # fmt: skip
     assert world.requests >= MIN_REQUESTS
+    assert world.claims > 0
