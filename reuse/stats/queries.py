@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -84,14 +83,14 @@ def reception_rows(query: Select[Any]) -> Select[Any]:
     return query.join(Claim, Claim.id == Reception.claim_id).join(Lot, Lot.id == Claim.lot_id)
 
 
-def _grouped(
+def _scoped(
     columns: Sequence[Any],
     when: Any,
     scope: Scope,
     dim: Dimension,
     rows: Callable[[Select[Any]], Select[Any]],
 ) -> Select[Any]:
-    """SELECT month, key, label, columns FROM `rows` within the scope, grouped by month and key."""
+    """SELECT month, key, label, columns FROM `rows` within the scope."""
     month = _month(when, scope.months)
     query = dim.apply(rows(select(month, dim.key, dim.label, *columns)))
     query = query.where(when >= scope.months[0].start, when < scope.months[-1].end)
@@ -99,7 +98,19 @@ def _grouped(
         query = query.where(Site.territory_id == scope.territory_id)
     if scope.actor_id is not None:
         query = query.where(Claim.actor_id == scope.actor_id)
-    return query.group_by(month, dim.key, dim.label)
+    return query
+
+
+def _grouped(
+    columns: Sequence[Any],
+    when: Any,
+    scope: Scope,
+    dim: Dimension,
+    rows: Callable[[Select[Any]], Select[Any]],
+) -> Select[Any]:
+    """The scoped query grouped by month and key."""
+    query = _scoped(columns, when, scope, dim, rows)
+    return query.group_by(*query.selected_columns[:3])
 
 
 def _rows(session: Session, query: Select[Any], labels: dict[str, str]) -> list[Any]:
@@ -108,13 +119,22 @@ def _rows(session: Session, query: Select[Any], labels: dict[str, str]) -> list[
     return rows
 
 
-def declared(
+def declarations(
     session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
-) -> dict[Key, tuple[Decimal, int]]:
-    """Estimated kg and number of lots, by month of declaration."""
-    columns = (func.sum(raw(Lot.estimated_kg)), func.count(Lot.id))
-    query = _grouped(columns, Lot.declared_at, scope, dim, lot_rows)
-    return {(r[0], r[1]): (kg_of(r[3]), int(r[4])) for r in _rows(session, query, labels)}
+) -> tuple[dict[Key, tuple[Decimal, int]], dict[Key, list[int]]]:
+    """By month of declaration: estimated kg and number of lots, and the seconds from each
+    lot's declaration to its first claim (one row per lot, for the median)."""
+    first = select(func.min(as_stored(Claim.claimed_at))).where(Claim.lot_id == Lot.id)
+    columns = (raw(Lot.estimated_kg), as_stored(Lot.declared_at), first.scalar_subquery())
+    query = _scoped(columns, Lot.declared_at, scope, dim, lot_rows)
+    sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    seconds: dict[Key, list[int]] = defaultdict(list)
+    for month, key, _, thousandths, declared_at, first_claim in _rows(session, query, labels):
+        found = sums[(month, key)]
+        found[0], found[1] = found[0] + thousandths, found[1] + 1
+        if first_claim is not None:
+            seconds[(month, key)].append(int((first_claim - declared_at).total_seconds()))
+    return {k: (kg_of(kg), count) for k, (kg, count) in sums.items()}, seconds
 
 
 def missed(
@@ -161,18 +181,4 @@ def outcomes(
     found: dict[Key, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
     for r in _rows(session, query, labels):
         found[(r[0], r[1])][r[3]] = (kg_of(r[4]), int(r[5] or 0))
-    return found
-
-
-def first_claim_seconds(
-    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
-) -> dict[Key, list[int]]:
-    """Seconds from declaration to the lot's first claim, by month of declaration."""
-    # Plain timestamps: the two are only subtracted, so UTC conversion of each row is not needed.
-    columns = (as_stored(Lot.declared_at), func.min(as_stored(Claim.claimed_at)))
-    query = _grouped(columns, Lot.declared_at, scope, dim, partial(lot_rows, claims=True))
-    query = query.group_by(Lot.id, Lot.declared_at)
-    found: dict[Key, list[int]] = defaultdict(list)
-    for r in _rows(session, query, labels):
-        found[(r[0], r[1])].append(int((r[4] - r[3]).total_seconds()))
     return found
