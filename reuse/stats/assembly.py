@@ -42,8 +42,7 @@ def aggregate(session: Session, scope: Scope, dim: Dimension, *, lots: bool = Tr
     if lots and dim.per_lot:
         found.declared, found.seconds = queries.declarations(session, scope, dim, found.labels)
         found.missed = queries.missed(session, scope, dim, found.labels)
-    found.received = queries.received(session, scope, dim, found.labels)
-    found.outcomes = queries.outcomes(session, scope, dim, found.labels)
+    found.received, found.outcomes = queries.receptions(session, scope, dim, found.labels)
     return found
 
 

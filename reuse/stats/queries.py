@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Select,
+    Subquery,
     and_,
     case,
     func,
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
 from reuse.domain.quantities import GRAM
-from reuse.domain.vocabulary import ClaimStatus, LotStatus
+from reuse.domain.vocabulary import ClaimStatus, LotStatus, OutcomeGroup
 from reuse.models import Claim, Co2Factor, Lot, Outcome, OutcomeLine, Reception, Site
 from reuse.stats.dimensions import Dimension
 from reuse.stats.months import Month
@@ -154,31 +155,40 @@ def missed(
     return {(r[0], r[1]): (kg_of(r[3]), kg_of(r[4])) for r in _rows(session, query, labels)}
 
 
-def received(
+def receptions(
     session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
-) -> dict[Key, tuple[Decimal, Decimal, int]]:
-    """Measured kg, claimed (estimated) kg and number of receptions, by month of reception."""
-    columns = (func.sum(raw(Reception.measured_kg)), func.sum(raw(Claim.kg)), func.count())
-    query = _grouped(columns, Reception.received_at, scope, dim, reception_rows)
-    rows = _rows(session, query, labels)
-    return {(r[0], r[1]): (kg_of(r[3]), kg_of(r[4]), int(r[5])) for r in rows}
+) -> tuple[dict[Key, tuple[Decimal, Decimal, int]], dict[Key, dict[str, tuple[Decimal, int]]]]:
+    """By month of reception: measured kg, claimed (estimated) kg and number of receptions; and
+    the current outcome kg per outcome group, with reused kg x CO2e factor (millionths)."""
+    each = _per_reception(scope, dim)
+    month, key, label, *sums = each.c
+    query = select(month, key, label, func.count(), *(func.sum(c) for c in sums))
+    rows = _rows(session, query.group_by(month, key, label), labels)
+    received: dict[Key, tuple[Decimal, Decimal, int]] = {}
+    outcomes: dict[Key, dict[str, tuple[Decimal, int]]] = {}
+    for at, found, _, count, measured, claimed, *kg, micro in rows:
+        received[(at, found)] = (kg_of(measured), kg_of(claimed), int(count))
+        outcomes[(at, found)] = {
+            group.value: (kg_of(group_kg), int(micro or 0) if group is OutcomeGroup.REUSE else 0)
+            for group, group_kg in zip(OutcomeGroup, kg, strict=True)
+        }
+    return received, outcomes
 
 
-def outcomes(
-    session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
-) -> dict[Key, dict[str, tuple[Decimal, int]]]:
-    """Current outcome kg per outcome group and kg x CO2e factor (millionths), by reception month."""
+def _per_reception(scope: Scope, dim: Dimension) -> Subquery:
+    """One row per reception of the scope: month, key, label, measured and claimed kg, its
+    current outcome kg per group (in OutcomeGroup order) and reused kg x factor."""
+    line = raw(OutcomeLine.kg)
+    per_group = (func.sum(case((Outcome.group == g.value, line), else_=0)) for g in OutcomeGroup)
+    reused = case((Outcome.group == OutcomeGroup.REUSE.value, line), else_=0)
     factor = func.coalesce(raw(Co2Factor.kgco2e_per_kg), 0)
-    columns = (Outcome.group, func.sum(raw(OutcomeLine.kg)), func.sum(raw(OutcomeLine.kg) * factor))
-    query = _grouped(columns, Reception.received_at, scope, dim, reception_rows)
-    query = query.join(OutcomeLine, OutcomeLine.reception_id == Reception.id)
-    query = query.join(Outcome, Outcome.slug == OutcomeLine.outcome_slug)
+    columns = (raw(Reception.measured_kg), raw(Claim.kg), *per_group, func.sum(reused * factor))
+    query = _scoped(columns, Reception.received_at, scope, dim, reception_rows)
+    query = query.outerjoin(OutcomeLine, OutcomeLine.reception_id == Reception.id)
+    query = query.outerjoin(Outcome, Outcome.slug == OutcomeLine.outcome_slug)
     on_factor = and_(
         Co2Factor.factor_set_version == scope.factor_set,
         Co2Factor.subcategory_id == Lot.subcategory_id,
     )
-    query = query.outerjoin(Co2Factor, on_factor).group_by(Outcome.group)
-    found: dict[Key, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
-    for r in _rows(session, query, labels):
-        found[(r[0], r[1])][r[3]] = (kg_of(r[4]), int(r[5] or 0))
-    return found
+    query = query.outerjoin(Co2Factor, on_factor)
+    return query.group_by(Reception.id, Claim.kg, dim.key, dim.label).subquery()
