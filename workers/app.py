@@ -88,8 +88,10 @@ def _configuration(settings: Settings) -> dict[str, Any]:
         "accept_content": ["json"],
         "task_ignore_result": True,
         "result_backend": None,
+        # No soft limit: interrupting a task inside a database call leaves its pooled
+        # connection mid-command ("another command is already in progress") for the next
+        # task. At the hard limit the pool process is replaced, connections and all.
         "task_time_limit": time_limit,
-        "task_soft_time_limit": time_limit * 9 // 10,
         "broker_transport_options": _transport_options(settings),
         "broker_connection_retry_on_startup": True,
         "task_publish_retry": True,

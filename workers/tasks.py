@@ -9,7 +9,6 @@ from typing import Any
 import kombu.exceptions
 import sqlalchemy.exc
 from celery import Task, shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 
 from reuse.outbox import backoff, relay
 from reuse.runtime import Runtime
@@ -24,8 +23,6 @@ TRANSIENT = (
     ConnectionError,
     TimeoutError,
     smtplib.SMTPException,
-    # A task slowed past its soft time limit (a locked row, a loaded database) is retried.
-    SoftTimeLimitExceeded,
 )
 RETRY: dict[str, Any] = {
     "bind": True,

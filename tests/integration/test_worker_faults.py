@@ -21,12 +21,14 @@ from sqlalchemy import func, select
 
 from reuse.config import Settings
 from reuse.models import Lot, Notification, Offer, OutboxMessage
+from reuse.outbox import relay
 from reuse.runtime import Runtime
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot
 from reuse.services.matching import lots_left_declared, match_lot
 from reuse.unit_of_work import UnitOfWork
 from workers.app import create_app
+from workers.publisher import CeleryPublisher
 from workers.tasks import STALLED_AFTER
 
 from builders import a_draft, a_site, an_actor, an_agent_of
@@ -302,3 +304,21 @@ def test_a_lot_whose_match_task_the_broker_lost_gets_its_offers_from_the_periodi
     platform.app.send_task("reuse.rematch_stalled_lots")  # what the beat sends every minute
     assert wait_for(lambda: all_offered_and_notified(platform.runtime, [lot_id]), timeout=30)
     assert waiting_in_outbox(platform.runtime, [lot_id]) == 0
+
+
+def test_a_match_task_stopped_at_its_time_limit_runs_again_and_the_lot_gets_its_offers(
+    on_private_redis: tuple[Platform, PrivateRedis],
+) -> None:
+    platform, _ = on_private_redis  # a 10 s visibility timeout: 2 s time limit, 1 s soft
+    place = a_site_with_four_actors(platform.runtime)
+    lot_id = declared_in(
+        UnitOfWork(platform.runtime.sessions), place, datetime.now(UTC)
+    )  # no relay hook: the match task is published below, before any worker runs
+    assert relay(platform.runtime.sessions, CeleryPublisher(platform.app)).published == 1
+    with platform.runtime.engine.connect() as blocker:
+        # The lot's row lock on PostgreSQL, the database's write lock on SQLite.
+        blocker.execute(select(Lot.id).where(Lot.id == lot_id).with_for_update())
+        platform.start_worker()
+        assert wait_for(lambda: "TimeLimitExceeded" in platform.logged(), timeout=45)
+        blocker.rollback()
+    assert wait_for(lambda: all_offered_and_notified(platform.runtime, [lot_id]), timeout=45)
