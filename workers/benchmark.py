@@ -1,7 +1,7 @@
 """`reuse bench pipeline`: declarations through the real path, timed from commit to offers.
 
-Use case → outbox → nudge → broker → worker relay → broker → worker match → offers committed,
-against the configured database and broker, with worker processes started here.
+Use case → outbox → relay after commit → broker → worker match → offers committed, against
+the configured database and broker, with worker processes started here.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Load:
 
 @dataclass
 class Bench:
-    """The declaring side: an app whose commits nudge the relay, and the offer watch."""
+    """The declaring side: an app whose commits relay their events, and the offer watch."""
 
     app: Celery
     place: BenchPlace
@@ -180,7 +180,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def start_bench(runtime: Runtime) -> Bench:
-    """Prepare the bench territory and an app whose commits are stamped, then nudge the relay."""
+    """Prepare the bench territory and an app whose commits are stamped, then relayed."""
     try:
         place = prepare_bench_place(runtime.uow())
     except DomainError as error:

@@ -46,7 +46,7 @@ def runtime(task: Task) -> Runtime:
 
 @shared_task(name="reuse.relay_outbox", **RETRY)
 def relay_outbox(self: Task) -> int:
-    """Publish pending outbox events (nudged after commits, and swept periodically)."""
+    """Publish the outbox events left pending (the periodic sweep behind each commit's relay)."""
     return relay(runtime(self).sessions, CeleryPublisher(self.app)).published
 
 

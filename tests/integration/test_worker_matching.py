@@ -26,7 +26,7 @@ REDIS_URL = "redis://127.0.0.1:6379/5"
 
 @pytest.fixture(params=["redis", "sqlite-transport"])
 def platform(request, committed: Runtime, tmp_path: Path) -> Iterator[Celery]:  # type: ignore[no-untyped-def]
-    """The declaring side (an app whose commits nudge the relay) and a worker process."""
+    """The declaring side (an app whose commits relay their events) and a worker process."""
     if request.param == "redis":
         held, broker = shared_redis_database(REDIS_URL), REDIS_URL
     else:
