@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -25,6 +25,7 @@ from reuse.demo.territory import (
     ensure_territory,
     require_reference_data,
 )
+from reuse.demo.today import declare_todays_lots
 from reuse.demo.world import DemoWorld, accepted_by_actor, reach_of
 from reuse.domain.matching import MatchPolicy
 from reuse.models import Actor, Category, Lot, Site, Subcategory, Territory
@@ -59,8 +60,12 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> DemoSummary:
         summary = DemoSummary(
             territory.name, len(sites), len(actors), logins, _lot_count(session, territory), created
         )
+        agent_id = user_ids(session)[AGENT_EMAIL]
         uow.commit()
-        return summary
+    if created:
+        today = declare_todays_lots(uow, agent_id=agent_id, now=now)
+        summary = replace(summary, lots=summary.lots + len(today))
+    return summary
 
 
 def _lot_count(session: Session, territory: Territory) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from reuse.demo import DemoSummary, ReferenceDataMissing, seed_demo
+from reuse.demo.today import TODAYS_LOTS
 from reuse.domain.lifecycle import TRANSITIONS
 from reuse.models import (
     Actor,
@@ -141,12 +142,10 @@ def test_every_lot_status_is_explained_by_legal_status_log_rows(session: Session
     assert last == statuses
 
 
-def test_every_status_change_has_an_event_already_sent_and_nothing_is_in_the_future(
-    session: Session,
-) -> None:
-    unsent = session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-    )
+def test_every_status_change_of_the_history_has_an_event_already_sent(session: Session) -> None:
+    unsent = session.scalars(
+        select(OutboxMessage.name).where(OutboxMessage.sent_at.is_(None))
+    ).all()
     names = set(session.scalars(select(OutboxMessage.name).distinct()))
     orphan_logs = session.scalar(
         select(func.count())
@@ -155,9 +154,15 @@ def test_every_status_change_has_an_event_already_sent_and_nothing_is_in_the_fut
         .where(OutboxMessage.id.is_(None))
     )
     latest = session.scalar(select(func.max(OutboxMessage.occurred_at)))
-    assert (unsent, orphan_logs, names) == (0, 0, EVENTS)
-    assert latest is not None
-    assert latest < NOW
+    assert (unsent, orphan_logs, names) == (["LotDeclared"] * len(TODAYS_LOTS), 0, EVENTS)
+    assert latest == NOW
+
+
+def test_todays_lots_wait_declared_for_the_worker_to_match_them(session: Session) -> None:
+    today = session.scalars(select(Lot).where(Lot.declared_at == NOW)).all()
+    assert len(today) == len(TODAYS_LOTS)
+    assert {lot.status for lot in today} == {"declared"}
+    assert all(lot.deadline > NOW for lot in today)
 
 
 def test_every_month_of_the_year_diverts_between_3_and_25_tonnes(session: Session) -> None:
