@@ -42,7 +42,8 @@ def announce_day_pickups(uow: UnitOfWork, mailer: Mailer, *, now: datetime | Non
     at = now or datetime.now(UTC)
     day = paris_day(at)
     with uow:
-        claims = sorted(_booked_on(uow, day), key=lambda c: (c.lot.site_id, c.pickup_at, c.id))
+        # A stable sort: each site's pickups stay in their order of arrival.
+        claims = sorted(_booked_on(uow, day), key=lambda c: c.lot.site_id)
         told = 0
         for _, group in groupby(claims, key=lambda c: c.lot.site_id):
             told += _announce(uow, mailer, list(group), day, at)

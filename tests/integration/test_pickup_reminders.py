@@ -54,7 +54,9 @@ def a_booking(uow: UnitOfWork, pickup_at: datetime, booked_at: datetime, **site:
     ).lot_id
     match_lot(uow, ActorDirectory(), lot_id=lot, now=booked_at)
     with uow:
-        offer = uow.session.scalar(select(Offer.id).where(Offer.lot_id == lot))
+        offer = uow.session.scalar(
+            select(Offer.id).where(Offer.lot_id == lot, Offer.actor_id == ids[2])
+        )
     claim = claim_offer(
         uow, by=ids[3], offer_id=offer, request=ClaimRequest(kg=Decimal("25")), now=booked_at
     ).claim_id
@@ -137,13 +139,20 @@ def test_the_sites_agents_hear_once_in_the_morning_who_comes_when(
     uow: UnitOfWork, tmp_path: Path
 ) -> None:
     morning = utc("2026-11-27T06:00")
-    booking = a_booking(uow, utc("2026-11-27T13:00"), booked_at=morning - timedelta(days=1))
+    launay = a_booking(uow, utc("2026-11-27T13:00"), morning - timedelta(days=1), name="Launay")
+    plouigneau = a_booking(uow, utc("2026-11-27T08:30"), morning, name="Plouigneau")
     mailer = FolderMailer(tmp_path)
-    assert announce_day_pickups(uow, mailer, now=morning) == 1
+    assert announce_day_pickups(uow, mailer, now=morning) == 2
     assert announce_day_pickups(uow, mailer, now=morning + timedelta(hours=1)) == 0
     with uow:
-        query = select(Notification).where(Notification.user_id == booking.agent_id)
-        (told,) = uow.session.scalars(query)
-    assert told.kind == "day_pickups"
-    assert "- 14 h 00 : Ressourcerie test, Canapés et banquettes, 25 kg" in told.body
-    assert [mail["Subject"] for mail in mails_in(tmp_path)] == [told.subject]
+        query = select(Notification).where(Notification.kind == "day_pickups")
+        told = {n.user_id: n for n in uow.session.scalars(query)}
+    assert told[launay.agent_id].subject == "1 enlèvement le vendredi 27 novembre à Launay"
+    assert "- 14 h 00 : Ressourcerie test, Canapés et banquettes, 25 kg" in (
+        told[launay.agent_id].body
+    )
+    assert "- 09 h 30 : Ressourcerie test" in told[plouigneau.agent_id].body
+    assert "Launay" not in told[plouigneau.agent_id].body
+    assert sorted(mail["Subject"] for mail in mails_in(tmp_path)) == sorted(
+        n.subject for n in told.values()
+    )
