@@ -112,7 +112,8 @@ def running_topology(
     `env` is the processes' environment (the REUSE_* settings); None passes this one on.
     """
     topology = Topology(f"http://127.0.0.1:{port}", logs)
-    logs.mkdir(parents=True, exist_ok=True)
+    for folder in (logs, instance):
+        folder.mkdir(parents=True, exist_ok=True)
     try:
         topology.spawn("web", here(WEB, port, instance), env)
         for n in range(workers):
