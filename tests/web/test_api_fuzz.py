@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import Connection
+from sqlalchemy.orm import sessionmaker
 
 from reuse.domain.vocabulary import Role
 from reuse.runtime import Runtime
@@ -55,6 +57,7 @@ class World:
     """One territory with a site, an actor with offers, and a bearer token per role."""
 
     runtime: Runtime
+    connection: Connection
     site_id: int
     tokens: dict[Role, str] = field(default_factory=dict)
     requests: int = 0
@@ -65,7 +68,7 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask, uow: UnitOfWork) -> World:
+def world(app: Flask, uow: UnitOfWork, sessions: sessionmaker) -> World:  # type: ignore[type-arg]
     runtime: Runtime = app.extensions["reuse"]
     with uow:
         site = a_site(uow.session)
@@ -89,7 +92,7 @@ def world(app: Flask, uow: UnitOfWork) -> World:
         declared = declare_lot(runtime.uow(), by=ids[Role.AGENT], site_id=site_id,
                                subcategory="mobilier.canape", draft=draft)  # fmt: skip
         match_lot(runtime.uow(), runtime.directory, lot_id=declared.lot_id)
-    found = World(runtime, site_id)
+    found = World(runtime, sessions.kw["bind"], site_id)
     for role, user_id in ids.items():
         issued = issue_api_token(runtime.uow(), user_id=user_id, name="fuzz",
                                  scopes=["read", "write"], valid_for=timedelta(days=1))  # fmt: skip
@@ -210,6 +213,15 @@ def workflow(app: Flask, world: World) -> type:
     matched at once (the workers' job) so that its offers can be claimed."""
 
     class Workflow(with_links(app).as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            # Each scenario starts from the same data: Hypothesis replays choices, and the links
+            # it can follow depend on what the API answered.
+            self.scenario = world.connection.begin_nested()
+
+        def teardown(self) -> None:
+            self.scenario.rollback()
+            super().teardown()
+
         def before_call(self, case: schemathesis.Case) -> None:
             if case.operation.label in PINNED and isinstance(case.body, dict):
                 case.body = PINNED[case.operation.label](world, case.body)
@@ -240,7 +252,7 @@ def test_generated_requests_and_workflows_get_no_server_error_and_match_the_sche
     alone = world.requests
     workflow(app, world).run(
         settings=settings(max_examples=WORKFLOWS, stateful_step_count=8, deadline=None,
-                          database=None, phases=[Phase.generate],  # state outlives a run
+                          database=None, phases=[Phase.generate],
                           suppress_health_check=list(HealthCheck))
     )  # fmt: skip
     print(f"schemathesis sent {world.requests} requests: {alone} to single operations, "
