@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import flask_smorest
 import swagger_ui_bundle
-from flask import Blueprint, send_from_directory
+from flask import Blueprint as FlaskBlueprint
+from flask import send_from_directory
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from web.problems import PROBLEM_MEDIA_TYPE, problem
@@ -16,13 +19,28 @@ from web.schemas import Problem
 
 SWAGGER_UI_FILES = Path(swagger_ui_bundle.swagger_ui_path)
 
-swagger_static = Blueprint("swagger_static", __name__)
+swagger_static = FlaskBlueprint("swagger_static", __name__)
 
 
 @swagger_static.route("/api/docs/static/<path:filename>")
 def swagger_file(filename: str) -> ResponseReturnValue:
     """Serve the vendored Swagger UI assets (no CDN)."""
     return send_from_directory(SWAGGER_UI_FILES, filename)
+
+
+class StrictParser(FlaskParser):
+    """Query strings are held to their schema like bodies: an unknown parameter is refused."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION | {
+        "query": None,
+        "querystring": None,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The API blueprint of every role: its arguments go through the strict parser."""
+
+    ARGUMENTS_PARSER = StrictParser()
 
 
 class ReuseApi(Api):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
@@ -56,10 +57,33 @@ def day(**kwargs: Any) -> fields.Date:
 DECIMAL_STRING = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
 
 
+GRAM = Decimal("0.001")
+LARGEST = Decimal(10) ** 9  # a million tonnes: far above any lot, far below what a row holds
+
+
+class Kilograms(fields.Decimal):
+    """Kilograms with at most three decimals: a fourth is refused, never rounded away."""
+
+    default_error_messages = {  # noqa: RUF012 - read by marshmallow
+        "too_precise": "at most 3 decimals (the gram)",
+        "too_large": "must be less than 1,000,000,000 kg",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if not number.is_finite():
+            return number  # refused by allow_nan
+        if abs(number) >= LARGEST:
+            raise self.make_error("too_large")
+        if number != number.quantize(GRAM):
+            raise self.make_error("too_precise")
+        return number.quantize(GRAM)
+
+
 def kilograms(**kwargs: Any) -> fields.Decimal:
     """Kilograms as a decimal string with three decimals ("12.500"), documented as a string."""
     metadata = DECIMAL_STRING | kwargs.pop("metadata", {})
-    return fields.Decimal(places=3, as_string=True, allow_nan=False, metadata=metadata, **kwargs)
+    return Kilograms(as_string=True, allow_nan=False, metadata=metadata, **kwargs)
 
 
 class PageQuery(Strict):

@@ -82,6 +82,29 @@ def test_a_request_with_an_unknown_field_is_refused(client: FlaskClient, uow: Un
     assert "status" in refused.get_json()["errors"]
 
 
+def test_a_weight_finer_than_the_gram_is_refused_not_rounded(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    site_id = a_site_and_its_agent(client, uow)
+    before = lot_count(uow)
+    for weight, message in (("38.5001", "at most 3 decimals"), ("1e400", "less than")):
+        body = declaration(site_id, estimated_kg=weight)
+        refused = client.post("/api/lots", json=body, headers=csrf(client))
+        assert refused.status_code == 422
+        assert message in refused.get_json()["errors"]["estimated_kg"][0]
+    assert lot_count(uow) == before
+
+
+def test_a_list_with_an_unknown_query_parameter_is_refused(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    a_site_and_its_agent(client, uow)
+    refused = client.get("/api/lots?statut=declared")
+    assert refused.status_code == 422
+    assert refused.mimetype == "application/problem+json"
+    assert "statut" in str(refused.get_json()["errors"])
+
+
 def test_an_agent_changes_then_cancels_an_unclaimed_lot(
     client: FlaskClient, uow: UnitOfWork
 ) -> None:

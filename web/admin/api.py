@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from werkzeug.datastructures import FileStorage
 
 from reuse.domain.vocabulary import Role
@@ -37,6 +36,7 @@ from reuse.services.administration_users import (
     update_user,
 )
 from web.admin import schemas
+from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime

@@ -6,13 +6,12 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from reuse.domain.lots import LotDraft, Photo
 from reuse.domain.vocabulary import Role
 from reuse.services.lot_queries import LotFilters, list_lots, lot_detail
 from reuse.services.lots import cancel_lot, declare_lot, update_lot
 from web.agent import schemas
+from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime

@@ -8,12 +8,12 @@ from typing import Any
 from flask import request, session
 from flask.views import MethodView
 from flask_login import login_user, logout_user
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from reuse.domain.vocabulary import Role
 from reuse.services.accounts import Principal, authenticate, change_password
 from reuse.services.tokens import issue_api_token, list_tokens, revoke_token
+from web.api import Blueprint
 from web.auth import schemas
 from web.auth.guard import protect, public
 from web.auth.session import SignedIn, limiter, me

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from reuse.domain.claims import ClaimRequest
 from reuse.domain.vocabulary import Role
@@ -25,6 +24,7 @@ from reuse.services.offer_queries import list_offers, offer_detail
 from reuse.services.personal_inbox import my_notifications, read_notification
 from reuse.services.receptions import correct_outcomes, record_nothing_collected, report_outcomes
 from reuse.services.weighing import receive_confirmed
+from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from reuse.domain.vocabulary import Role
 from reuse.services.actors import get_actor, list_actors
@@ -21,6 +20,7 @@ from reuse.services.territory_directory import (
 from reuse.services.territory_figures import territory_figures, territory_open_data
 from reuse.stats.exports import csv_bytes, open_data_rows, report_rows, xlsx_bytes
 from reuse.stats.service import Report
+from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime
