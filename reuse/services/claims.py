@@ -24,7 +24,7 @@ from reuse.domain.claims import (
     nothing_left,
     pickup_errors,
 )
-from reuse.domain.errors import Conflict, NotFound, ValidationFailed
+from reuse.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from reuse.domain.events import ClaimReleased, NoShowRecorded, OfferClaimed, PickupBooked
 from reuse.domain.lifecycle import claim_step, release_step
 from reuse.domain.vocabulary import ClaimStatus, LotStatus, OfferStatus
@@ -80,7 +80,7 @@ def _claim(
         user = acting_user(uow.session, by)
         offer = _offer(uow, offer_id)
         ensure_acts_for_actor(user, offer.actor_id)
-        replay = _replayed(uow, offer.actor_id, key)
+        replay = _replayed(uow, offer, key)
         if replay is not None:
             return replay
         lot = _claimable_lot(offer, at)
@@ -112,13 +112,21 @@ def _claimable_lot(offer: Offer, at: datetime) -> Lot:
     return offer.lot
 
 
-def _replayed(uow: UnitOfWork, actor_id: int, key: str | None) -> ClaimResult | None:
-    """The claim an earlier request with the same Idempotency-Key made, if any."""
+def _replayed(uow: UnitOfWork, offer: Offer, key: str | None) -> ClaimResult | None:
+    """The claim an earlier request with the same Idempotency-Key made, if any.
+
+    The key names one claim of one offer: used again on another offer, it is refused.
+    """
     if key is None:
         return None
-    query = select(Claim).where(Claim.actor_id == actor_id, Claim.idempotency_key == key)
+    query = select(Claim).where(Claim.actor_id == offer.actor_id, Claim.idempotency_key == key)
     claim = uow.session.scalar(query)
-    return None if claim is None else _result(claim, claim.lot, replayed=True)
+    if claim is None:
+        return None
+    if claim.offer_id != offer.id:
+        reused = FieldError("Idempotency-Key", "reused", "this key was used for another offer")
+        raise ValidationFailed([reused])
+    return _result(claim, claim.lot, replayed=True)
 
 
 def _take_from_lot(uow: UnitOfWork, lot: Lot, kilograms: Decimal, at: datetime) -> None:

@@ -161,6 +161,27 @@ def test_a_replayed_idempotency_key_returns_the_first_claim_and_writes_nothing(u
     assert rows(uow) == before
 
 
+def test_an_idempotency_key_used_again_on_another_offer_is_refused(uow, scene) -> None:
+    claim(uow, scene, idempotency_key="click-1")
+    with uow:
+        site_id = uow.session.get_one(Lot, scene.lot).site_id
+    draft = a_draft(estimated_kg=Decimal("50"), item_count=10)
+    other = declare_lot(
+        uow, by=scene.agent, site_id=site_id, subcategory="mobilier.assise", draft=draft, now=NOW
+    ).lot_id
+    match_lot(uow, ActorDirectory(), lot_id=other, now=NOW)
+    with uow:
+        query = select(Offer.id).where(Offer.lot_id == other, Offer.actor_id == scene.actors[0])
+        offer_id = uow.session.scalar(query)
+    before = rows(uow)
+    with pytest.raises(ValidationFailed) as refused:
+        claim_offer(
+            uow, by=scene.recyclers[0], offer_id=offer_id, idempotency_key="click-1", now=NOW
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [("Idempotency-Key", "reused")]
+    assert rows(uow) == before
+
+
 def test_a_losing_claim_is_refused_saying_how_many_kilograms_are_left(uow, scene) -> None:
     claim(uow, scene, request=ClaimRequest(kg=Decimal("170")))
     before = rows(uow)
