@@ -29,9 +29,10 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, stored: str) -> bool:
     """Check a password against a stored hash in constant time."""
-    scheme, n, r, p, salt, digest = stored.split("$")
-    if scheme != "scrypt":
-        return False
+    scheme, *parameters = stored.split("$")
+    if scheme != "scrypt" or len(parameters) != 5:
+        return False  # an account with no password (e.g. "!"): nothing matches
+    n, r, p, salt, digest = parameters
     candidate = hashlib.scrypt(
         password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
     )

@@ -259,3 +259,23 @@ def test_generated_requests_and_workflows_get_no_server_error_and_match_the_sche
           f"{world.requests - alone} in workflows ({world.claims} offers claimed)")  # fmt: skip
     assert world.requests >= MIN_REQUESTS
     assert world.claims > 0
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path", "body", "status"),
+    [
+        (Role.AGENT, "GET", "/api/lots/99999999999", None, 404),
+        (Role.AGENT, "GET", "/api/lots?site_id=99999999999", None, 422),
+        (Role.AGENT, "GET", "/api/lots?declared_from=0001-01-01", None, 422),
+        (Role.AGENT, "GET", "/api/claims?lot_id=99999999999", None, 422),
+        (Role.ADMIN, "PATCH", "/api/admin/categories/a%00b", {"label": "x"}, 404),
+        (Role.AGENT, "POST", "/api/tokens", {"name": "a\u0000b"}, 422),
+        (Role.AGENT, "POST", "/api/tokens", {"name": "a", "owner": 1}, 422),
+    ],
+)
+def test_requests_the_fuzzer_once_broke_are_refused_without_a_server_error(
+    app: Flask, world: World, role: Role, method: str, path: str, body: object, status: int
+) -> None:
+    answer = app.test_client().open(path, method=method, json=body, headers=world.headers(role))
+    assert answer.status_code == status, answer.get_json()
+    assert answer.mimetype == "application/problem+json"

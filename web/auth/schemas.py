@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.schemas import Strict
 
-class Credentials(Schema):
+
+class Credentials(Strict):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True)
 
@@ -25,12 +27,12 @@ class Me(Schema):
     scopes = fields.List(fields.String(), required=True)
 
 
-class PasswordChange(Schema):
+class PasswordChange(Strict):
     current_password = fields.String(required=True, load_only=True)
     new_password = fields.String(required=True, load_only=True)
 
 
-class NewToken(Schema):
+class NewToken(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     scopes = fields.List(
         fields.String(validate=validate.OneOf(["read", "write"])),
