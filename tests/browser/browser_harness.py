@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from reuse.models import Commune, Membership, Site, Territory, User
 from reuse.runtime import Runtime
@@ -58,12 +60,30 @@ def seed_territory(runtime: Runtime) -> None:
         uow.commit()
 
 
-def audit(page: Page, name: str) -> list[dict[str, Any]]:
-    """Take a screenshot of the page, run axe-core in it, return the serious and critical violations."""
+@contextmanager
+def french_tab(browser: Browser, live_app: LiveApp) -> Iterator[Page]:
+    """A tab of its own (own cookies: another user) speaking French, on the live app."""
+    context = browser.new_context(
+        base_url=live_app.url, locale="fr-FR", viewport={"width": 1024, "height": 768}
+    )
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the whole page as screenshots/`name`.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(shot), full_page=True)
     AUDITS.shots.append(shot)
+
+
+def audit(page: Page, name: str) -> list[dict[str, Any]]:
+    """Take a screenshot of the page, run axe-core in it, return the serious and critical violations."""
+    screenshot(page, name)
     page.evaluate(AXE_SCRIPT)
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     violations = results["violations"]
