@@ -16,8 +16,6 @@ from decimal import Decimal
 from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
-from test_recycler_journey import PARIS_FORMAT, a_png, is_next_week, next_at_ten
-from test_territory_pages import a_user, sign_in_as
 
 from reuse.domain.french import MONTHS, PARIS
 from reuse.models import Actor, ActorAcceptance, Offer, Site, Subcategory, Territory
@@ -25,7 +23,19 @@ from reuse.stats.months import Month
 from reuse.stats.service import territory_report
 from workers.app import create_app as create_celery
 
-from browser_harness import LiveApp, audit, french_tab, screenshot, sign_in
+from browser_harness import (
+    PARIS_FORMAT,
+    LiveApp,
+    a_png,
+    a_user,
+    audit,
+    french_tab,
+    is_next_week,
+    next_at_ten,
+    screenshot,
+    sign_in,
+    sign_in_as,
+)
 
 TERRITORY = "morlaix-test"
 OFFERED = "Canapés et banquettes — Déchèterie du Launay"

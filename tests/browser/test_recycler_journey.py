@@ -3,9 +3,7 @@ part, book a pickup, weigh, report outcomes; refused input; axe-core on every re
 
 from __future__ import annotations
 
-import struct
 import uuid
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,42 +12,29 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from reuse.domain.french import PARIS
 from reuse.domain.lots import LotDraft, Photo
-from reuse.models import Actor, ActorAcceptance, Claim, Membership, Site, Subcategory, User
-from reuse.services.accounts import hash_password
+from reuse.models import Actor, ActorAcceptance, Claim, Site, Subcategory, User
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
 
-from browser_harness import AGENT_EMAIL, LiveApp, audit
-
-PASSWORD = "mot de passe du recycleur"
-PARIS_FORMAT = "%Y-%m-%dT%H:%M"
+from browser_harness import (
+    AGENT_EMAIL,
+    PARIS_FORMAT,
+    LiveApp,
+    a_png,
+    a_user,
+    audit,
+    is_next_week,
+    next_at_ten,
+    sign_in_as,
+)
 
 
 @dataclass(frozen=True)
 class Offered:
     email: str
     lot_id: int
-
-
-def a_png(width: int = 64, height: int = 48) -> bytes:
-    """A small green PNG, built by hand (no imaging library needed)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    rows = b"".join(b"\x00" + b"\x2e\x7d\x32" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def an_offer_to_a_new_recycler(live_app: LiveApp) -> Offered:
@@ -71,9 +56,7 @@ def an_offer_to_a_new_recycler(live_app: LiveApp) -> Offered:
         uow.session.add(
             ActorAcceptance(actor_id=actor.id, subcategory_id=sofa.id, condition="as_is")
         )
-        uow.session.add(User(email=email, display_name="Rémi Recycleur", password_hash=hash_password(PASSWORD),
-                             created_at=datetime.now(UTC),
-                             memberships=[Membership(role="recycler", actor_id=actor.id)]))  # fmt: skip
+        uow.session.add(a_user(email, "recycler", actor_id=actor.id))
         agent_id = uow.session.scalars(select(User.id).where(User.email == AGENT_EMAIL)).one()
         site_id = site.id
         uow.commit()
@@ -97,20 +80,6 @@ def declared_and_matched(live_app: LiveApp, agent_id: int, site_id: int) -> int:
     return lot_id
 
 
-def next_at_ten(iso_day: int) -> datetime:
-    """10:00 Paris on the first `iso_day` (1 = Monday) from tomorrow on."""
-    day = (datetime.now(UTC) + timedelta(days=1)).astimezone(PARIS).date()
-    day += timedelta(days=(iso_day - day.isoweekday()) % 7)
-    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=PARIS)
-
-
-def is_next_week(moment: datetime) -> bool:
-    today = datetime.now(PARIS).date()
-    return moment.date() - timedelta(days=moment.weekday()) > today - timedelta(
-        days=today.weekday()
-    )
-
-
 @pytest.fixture
 def offline_tiles(page: Page) -> Page:
     """No tile server is reachable: every tile request fails at once."""
@@ -118,20 +87,12 @@ def offline_tiles(page: Page) -> Page:
     return page
 
 
-def sign_in_as_recycler(page: Page, email: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/recycleur/")
-
-
 def test_a_recycler_claims_part_of_an_offer_books_collects_and_reports(
     offline_tiles: Page, live_app: LiveApp
 ) -> None:
     page = offline_tiles
     offered = an_offer_to_a_new_recycler(live_app)
-    sign_in_as_recycler(page, offered.email)
+    sign_in_as(page, offered.email, "/recycleur/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Propositions en attente")
     row = page.get_by_role("row").filter(has_text=f"Lot {offered.lot_id}")
     expect(row).to_contain_text("Déchèterie du Launay")
@@ -187,7 +148,7 @@ def test_a_refused_pickup_shows_its_french_message_next_to_the_field_and_books_n
 ) -> None:
     page = offline_tiles
     offered = an_offer_to_a_new_recycler(live_app)
-    sign_in_as_recycler(page, offered.email)
+    sign_in_as(page, offered.email, "/recycleur/")
     page.get_by_role("row").filter(has_text=f"Lot {offered.lot_id}").get_by_role("link").click()
     page.get_by_role("button", name="Réserver", exact=True).click()
     sunday = next_at_ten(7)

@@ -18,22 +18,18 @@ from reuse.models import (
     Actor,
     ActorAcceptance,
     Commune,
-    Membership,
     Offer,
     Site,
     Subcategory,
     Territory,
-    User,
 )
-from reuse.services.accounts import hash_password
 from reuse.services.claims import claim_offer
 from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
 from reuse.services.receptions import receive_claim, report_outcomes
 
-from browser_harness import LiveApp, audit
+from browser_harness import LiveApp, a_user, audit, sign_in_as
 
-PASSWORD = "mot de passe de test"
 SAINT_POL = (48.6856, -3.9857)
 DIVERTED = Decimal("123.4")
 
@@ -46,14 +42,6 @@ class Seeded:
     site_id: int
     actor_id: int
     admin_id: int
-
-
-def a_user(
-    email: str, role: str, territory_id: int | None = None, actor_id: int | None = None
-) -> User:
-    return User(email=email, display_name=email.split("@")[0], password_hash=hash_password(PASSWORD),
-                created_at=datetime.now(UTC),
-                memberships=[Membership(role=role, territory_id=territory_id, actor_id=actor_id)])  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -133,14 +121,6 @@ def divert(live_app: LiveApp, site_id: int, actor_id: int, agent_id: int, recycl
                              measured_kg=DIVERTED)  # fmt: skip
     report_outcomes(runtime.uow(), by=recycler_id, reception_id=received.reception_id,
                     lines={"reemploi": DIVERTED})  # fmt: skip
-
-
-def sign_in_as(page: Page, email: str, lands_on: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(f"**{lands_on}")
 
 
 def test_the_dashboard_shows_the_seeded_kilograms_and_its_export_holds_them(
