@@ -22,7 +22,7 @@ POSTGRES_SERVER = os.environ.get("REUSE_TEST_POSTGRES_URL")
 REDIS_URL = "redis://127.0.0.1:6379/7"  # 5 and 6 are the worker tests'
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fresh_database() -> Iterator[str]:
     """An empty PostgreSQL database of its own, dropped afterwards."""
     if not POSTGRES_SERVER:
@@ -37,7 +37,7 @@ def fresh_database() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def production(
     fresh_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Production]:

@@ -1,4 +1,5 @@
-"""End to end over HTTP on the production topology: from a declaration to the territory's kg.
+"""End to end over HTTP on the production topology: from a declaration to the territory's kg,
+and `reuse bench api` driving its mix of calls against it.
 
 gunicorn, two Celery workers and beat run as real processes on PostgreSQL and Redis; people and
 programs only talk HTTP to the web front (users are made with `reuse users create`).
@@ -6,6 +7,7 @@ programs only talk HTTP to the web front (users are made with `reuse users creat
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -100,3 +102,16 @@ def test_a_declared_lot_is_claimed_collected_weighed_and_counted_by_the_territor
     assert after["diverted_kg"] - before["diverted_kg"] == Decimal("14.2")
     assert after["reused_kg"] - before["reused_kg"] == Decimal("10")
     assert after["recycled_kg"] - before["recycled_kg"] == Decimal("4.2")
+
+
+def test_the_api_benchmark_sends_its_whole_schedule_and_reports_the_figures(
+    production: Production,
+) -> None:
+    printed = production.reuse("bench", "api", "--url", production.url, "--rate", "10",
+                               "--seconds", "4", "--warmup", "1", "--json")  # fmt: skip
+    figures = json.loads(printed.splitlines()[-1])
+    assert figures["requests"] == 40
+    assert figures["errors"] == 0, figures["errors_by_status"]
+    assert figures["by_kind"]["claim"] > 0
+    assert figures["read_p95_ms"] > 0
+    assert figures["claim_p95_ms"] > 0
