@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = Flask(__name__)
     configure(app, settings)
     platform = runtime or Runtime.start(settings)
-    create_celery(settings, platform)  # commits now nudge the outbox relay
+    create_celery(settings, platform)  # commits now publish their events at once
     app.extensions["reuse"] = platform
     init_i18n(app)
     init_session(app)

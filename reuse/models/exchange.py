@@ -18,11 +18,15 @@ class Offer(Base):
     """A lot proposed to one actor, with its rank, distance, score and reasons."""
 
     __tablename__ = "offer"
-    __table_args__ = (UniqueConstraint("lot_id", "actor_id"),)
+    __table_args__ = (
+        UniqueConstraint("lot_id", "actor_id"),
+        # An actor's recent offers (fairness in ranking) are counted on every match.
+        Index("ix_offer_actor_sent_at", "actor_id", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"))
     wave: Mapped[int]
     rank: Mapped[int]
     distance_km: Mapped[Decimal]
