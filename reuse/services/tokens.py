@@ -53,6 +53,9 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+LAST_USE_PRECISION = timedelta(minutes=1)
+
+
 def principal_for_token(
     uow: UnitOfWork, *, secret: str, now: datetime | None = None
 ) -> Principal | None:
@@ -71,8 +74,9 @@ def principal_for_token(
         user = uow.session.get(User, token.user_id)
         if user is None or not user.active:
             return None
-        token.last_used_at = at
-        uow.commit()
+        if token.last_used_at is None or at - token.last_used_at >= LAST_USE_PRECISION:
+            token.last_used_at = at  # a write per minute at most, not one per request
+            uow.commit()
         return principal_of(user, frozenset(token.scopes))
 
 
