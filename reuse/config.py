@@ -23,6 +23,7 @@ class Settings:
     mail_from: str = "reuse <no-reply@reuse.invalid>"
     relay_interval_s: float = 2.0
     visibility_timeout_s: int = 3600
+    rematch_after_s: int = 180
     secret_key: str | None = None
     cookie_secure: bool = True
     ratelimit_storage_url: str = "memory://"
@@ -55,6 +56,7 @@ class Settings:
             mail_from=env.get(f"{PREFIX}MAIL_FROM", "reuse <no-reply@reuse.invalid>"),
             relay_interval_s=float(env.get(f"{PREFIX}RELAY_INTERVAL_S", "2")),
             visibility_timeout_s=int(env.get(f"{PREFIX}VISIBILITY_TIMEOUT_S", "3600")),
+            rematch_after_s=int(env.get(f"{PREFIX}REMATCH_AFTER_S", "180")),
             secret_key=env.get(f"{PREFIX}SECRET_KEY") or None,
             cookie_secure=env.get(f"{PREFIX}COOKIE_SECURE", "1") not in {"0", "false", "no"},
             ratelimit_storage_url=env.get(f"{PREFIX}RATELIMIT_STORAGE_URL", "memory://"),

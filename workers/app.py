@@ -124,9 +124,15 @@ def _restore_sweep(visibility_timeout_s: int) -> dict[str, int]:
     # Kombu hands the unacknowledged messages of a dead worker back to the queue when it scans
     # for them, every interval × throttle seconds (100 s by default): scan about five times per
     # visibility timeout, and never less often than that default.
+    # The scan holds a Redis mutex; a worker killed while holding it would block every restore
+    # for Kombu's default 300 s, so the mutex expires after one scan period (at least 5 s).
     interval = max(1, min(10, visibility_timeout_s // 5))
     throttle = max(1, min(10, visibility_timeout_s // (5 * interval)))
-    return {"unacked_restore_interval": interval, "unacked_restore_throttle": throttle}
+    return {
+        "unacked_restore_interval": interval,
+        "unacked_restore_throttle": throttle,
+        "unacked_mutex_expire": max(5, interval * throttle),
+    }
 
 
 def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -135,7 +141,7 @@ def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "advance-waves": {"task": "reuse.advance_waves", "schedule": timedelta(minutes=1)},
         "rematch-stalled-lots": {
             "task": "reuse.rematch_stalled_lots",
-            "schedule": timedelta(minutes=1),
+            "schedule": min(60, max(1, settings.rematch_after_s // 3)),
         },
         "expire-lots": {"task": "reuse.expire_lots", "schedule": timedelta(minutes=5)},
         "send-digests": {"task": "reuse.send_digests", "schedule": crontab(hour=7, minute=0)},

@@ -33,9 +33,6 @@ RETRY: dict[str, Any] = {
     "max_retries": 8,
 }
 WEBHOOK_ATTEMPTS = 6
-# A declared lot's match task runs within seconds; one still unmatched this long after its
-# declaration lost its task, whatever the cause.
-STALLED_AFTER = timedelta(minutes=3)
 
 
 def runtime(task: Task) -> Runtime:
@@ -59,7 +56,13 @@ def match_lot(self: Task, lot_id: int) -> None:
 @shared_task(name="reuse.rematch_stalled_lots", **RETRY)
 def rematch_stalled_lots(self: Task) -> int:
     """Match again the lots left `declared` (safety net for lost match tasks; replays are no-ops)."""
-    stalled = matching.lots_left_declared(runtime(self).uow(), older_than=STALLED_AFTER)
+    # A declared lot's match task runs within seconds; one still unmatched `rematch_after_s`
+    # after its declaration lost its task, whatever the cause (e.g. a worker killed between
+    # taking the message from Redis and recording it as unacknowledged).
+    platform = runtime(self)
+    stalled = matching.lots_left_declared(
+        platform.uow(), older_than=timedelta(seconds=platform.settings.rematch_after_s)
+    )
     for lot_id in stalled:
         self.app.send_task("reuse.match_lot", args=[lot_id])
     return len(stalled)

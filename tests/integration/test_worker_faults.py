@@ -29,7 +29,6 @@ from reuse.services.matching import lots_left_declared, match_lot
 from reuse.unit_of_work import UnitOfWork
 from workers.app import create_app
 from workers.publisher import CeleryPublisher
-from workers.tasks import STALLED_AFTER
 
 from builders import a_draft, a_site, an_actor, an_agent_of
 from worker_process import (
@@ -45,6 +44,7 @@ from worker_process import (
 
 SHARED_REDIS_DB = "redis://127.0.0.1:6379/6"
 VISIBILITY_TIMEOUT_S = "10"
+REMATCH_AFTER_S = "15"  # a lost match task is made good by the beat within seconds here
 WAVE_ONE = 3  # the territory's default wave size; each lot has four eligible actors
 
 pytestmark = pytest.mark.slow
@@ -91,7 +91,8 @@ class Platform:
 def platform_on(committed: Runtime, broker_url: str, tmp_path: Path) -> Platform:
     settings = Settings.from_env(
         {"REUSE_DATABASE_URL": committed.settings.database_url, "REUSE_BROKER_URL": broker_url,
-         "REUSE_INSTANCE_PATH": str(tmp_path), "REUSE_VISIBILITY_TIMEOUT_S": VISIBILITY_TIMEOUT_S}
+         "REUSE_INSTANCE_PATH": str(tmp_path), "REUSE_VISIBILITY_TIMEOUT_S": VISIBILITY_TIMEOUT_S,
+         "REUSE_REMATCH_AFTER_S": REMATCH_AFTER_S}
     )  # fmt: skip
     return Platform(create_app(settings), settings, tmp_path)
 
@@ -137,6 +138,16 @@ def all_offered_and_notified(runtime: Runtime, lot_ids: list[int]) -> bool:
     expected = dict.fromkeys(lot_ids, (WAVE_ONE, WAVE_ONE))
     offered = counts(runtime, Offer, lot_ids)
     return offered == expected and counts(runtime, Notification, lot_ids) == expected
+
+
+def shortfall(runtime: Runtime, lot_ids: list[int]) -> dict[str, object]:
+    """The lots still short of their offers or notifications (for the failure message)."""
+    offers, notes = counts(runtime, Offer, lot_ids), counts(runtime, Notification, lot_ids)
+    expected = (WAVE_ONE, WAVE_ONE)
+    return {
+        "offers": {i: offers.get(i) for i in lot_ids if offers.get(i) != expected},
+        "notifications": {i: notes.get(i) for i in lot_ids if notes.get(i) != expected},
+    }
 
 
 def offered(runtime: Runtime, lot_ids: list[int]) -> int:
@@ -197,7 +208,9 @@ def test_lots_declared_while_workers_are_sigkilled_all_get_their_offers_exactly_
     lot_ids = kills.lot_ids
     assert kills.children >= 3
     assert kills.workers_holding_messages >= 1, "a killed worker should hold unacked messages"
-    assert wait_for(lambda: all_offered_and_notified(platform.runtime, lot_ids), timeout=40)
+    # Held messages come back after the 10 s visibility timeout and the next restore scan.
+    done = wait_for(lambda: all_offered_and_notified(platform.runtime, lot_ids), timeout=60)
+    assert done, shortfall(platform.runtime, lot_ids)
     with platform.runtime.sessions() as session:
         statuses = session.scalars(select(Lot.status).where(Lot.id.in_(lot_ids))).all()
     assert sorted(set(statuses)) == ["offered"]
@@ -265,7 +278,8 @@ def test_lots_declared_while_redis_is_down_commit_at_once_and_get_offers_once_it
     assert waiting_in_outbox(platform.runtime, lot_ids) == 10
     time.sleep(2)  # long enough for the worker and the beat to find the broker gone
     broker.start()
-    assert wait_for(lambda: all_offered_and_notified(platform.runtime, lot_ids), timeout=60)
+    done = wait_for(lambda: all_offered_and_notified(platform.runtime, lot_ids), timeout=60)
+    assert done, shortfall(platform.runtime, lot_ids)
 
 
 def declared_in(uow: UnitOfWork, place: Place, at: datetime) -> int:
@@ -296,7 +310,7 @@ def test_a_lot_whose_match_task_the_broker_lost_gets_its_offers_from_the_periodi
 ) -> None:
     platform, broker = on_private_redis
     place = a_site_with_four_actors(platform.runtime)
-    lot_id = declare(platform.runtime, place, ago=STALLED_AFTER + timedelta(minutes=1))
+    lot_id = declare(platform.runtime, place, ago=timedelta(minutes=1))
     assert waiting_in_outbox(platform.runtime, [lot_id]) == 0  # its match task was published
     broker.stop()  # a memory-only Redis restarted: the queued match task is gone for good
     broker.start()

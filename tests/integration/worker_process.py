@@ -29,6 +29,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "REUSE_INSTANCE_PATH": str(settings.instance_path),
         "REUSE_RELAY_INTERVAL_S": "1",
         "REUSE_VISIBILITY_TIMEOUT_S": str(settings.visibility_timeout_s),
+        "REUSE_REMATCH_AFTER_S": str(settings.rematch_after_s),
     }
 
 
