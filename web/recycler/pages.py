@@ -3,6 +3,7 @@ came in and report what became of it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -242,30 +243,36 @@ def nothing(claim_id: int) -> ResponseReturnValue:
 @bp.route("/reservations/<int:claim_id>/devenir", methods=["POST"])
 def outcomes(claim_id: int) -> ResponseReturnValue:
     """Say what became of the received kilograms, outcome by outcome."""
-    form = with_outcomes(OutcomesForm, outcome_choices(runtime().uow()))()
-    reception_id = claim_file(
-        runtime().uow(), by=me().user_id, claim_id=claim_id
-    ).claim.reception_id
-    if reception_id is None:
-        return stale(claim_id)
-    if form.validate_on_submit():
-        try:
-            report_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
-                            lines=form.lines())  # fmt: skip
-        except ValidationFailed as refusal:
-            attach_outcome_errors(form, refusal)
-        except STALE:
-            return stale(claim_id)
-        else:
-            flash(_("The outcomes are recorded."), "success")
-            return redirect(url_for(".claim_page", claim_id=claim_id))
-    return claim_page(claim_id, outcomes_form=form)
+
+    def record(reception_id: int, form: Any) -> None:
+        report_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
+                        lines=form.lines())  # fmt: skip
+
+    return outcome_form(claim_id, OutcomesForm, record, _("The outcomes are recorded."),
+                        "outcomes_form")  # fmt: skip
 
 
 @bp.route("/reservations/<int:claim_id>/devenir/correction", methods=["POST"])
 def correct(claim_id: int) -> ResponseReturnValue:
     """Replace the reported outcomes, saying why (the previous ones are kept)."""
-    form = with_outcomes(CorrectionForm, outcome_choices(runtime().uow()))()
+
+    def record(reception_id: int, form: Any) -> None:
+        correct_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
+                         lines=form.lines(), reason=form.reason.data)  # fmt: skip
+
+    return outcome_form(claim_id, CorrectionForm, record, _("The outcomes are corrected."),
+                        "correction_form")  # fmt: skip
+
+
+def outcome_form(
+    claim_id: int,
+    form_class: type[OutcomesForm],
+    record: Callable[[int, Any], None],
+    done: str,
+    slot: str,
+) -> ResponseReturnValue:
+    """Validate an outcomes form of the claim's reception and `record` it, or show it again."""
+    form = with_outcomes(form_class, outcome_choices(runtime().uow()))()
     reception_id = claim_file(
         runtime().uow(), by=me().user_id, claim_id=claim_id
     ).claim.reception_id
@@ -273,16 +280,15 @@ def correct(claim_id: int) -> ResponseReturnValue:
         return stale(claim_id)
     if form.validate_on_submit():
         try:
-            correct_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
-                             lines=form.lines(), reason=form.reason.data)  # fmt: skip
+            record(reception_id, form)
         except ValidationFailed as refusal:
             attach_outcome_errors(form, refusal)
         except STALE:
             return stale(claim_id)
         else:
-            flash(_("The outcomes are corrected."), "success")
+            flash(done, "success")
             return redirect(url_for(".claim_page", claim_id=claim_id))
-    return claim_page(claim_id, correction_form=form)
+    return claim_page(claim_id, **{slot: form})
 
 
 def attach_outcome_errors(form: OutcomesForm, refusal: ValidationFailed) -> None:
