@@ -10,8 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from reuse.config import Settings
+from reuse.stats import rollups
 
 READ_ONLY = "reuse_read_only"
+
+# Every session of the process, made here or not, keeps the statistics rollups in step.
+rollups.keep_in_step()
 
 
 def make_engine(settings: Settings, **kwargs: Any) -> Engine:

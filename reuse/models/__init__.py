@@ -8,7 +8,7 @@ from reuse.models.idempotency import IdempotencyRecord
 from reuse.models.lot import Lot, StatusLogEntry
 from reuse.models.notification import Notification, NotificationSettings, WebhookDelivery
 from reuse.models.outbox import OutboxMessage
-from reuse.models.stats import PublishedFigures
+from reuse.models.stats import LotMonth, PublishedFigures, ReceptionMonth
 from reuse.models.taxonomy import Category, Co2Factor, FactorSet, Outcome, Subcategory
 from reuse.models.territory import Commune, Site, Territory
 
@@ -25,6 +25,7 @@ __all__ = [
     "FactorSet",
     "IdempotencyRecord",
     "Lot",
+    "LotMonth",
     "Membership",
     "Notification",
     "NotificationSettings",
@@ -34,6 +35,7 @@ __all__ = [
     "OutcomeLine",
     "PublishedFigures",
     "Reception",
+    "ReceptionMonth",
     "Site",
     "StatusLogEntry",
     "Subcategory",

@@ -31,3 +31,38 @@ class PublishedFigures(Base):
     avoided_co2e_kg: Mapped[Decimal]
     figures: Mapped[dict[str, Any]]
     computed_at: Mapped[datetime]
+
+
+class LotMonth(Base):
+    """Monthly rollup of lots by site and subcategory, maintained on every commit that changes
+    one (reuse/stats/rollups.py): kg and number of lots declared in the month, and kg missed
+    (expired unclaimed) or withdrawn at expiry among the lots whose deadline is in the month."""
+
+    __tablename__ = "lot_month"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    subcategory_id: Mapped[int] = mapped_column(ForeignKey("subcategory.id"), primary_key=True)
+    declared_kg: Mapped[Decimal]
+    lots: Mapped[int]
+    missed_kg: Mapped[Decimal]
+    withdrawn_kg: Mapped[Decimal]
+
+
+class ReceptionMonth(Base):
+    """Monthly rollup of receptions by site, subcategory and actor, maintained like LotMonth:
+    measured and claimed kg, number of receptions, and current outcome kg per outcome group."""
+
+    __tablename__ = "reception_month"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    subcategory_id: Mapped[int] = mapped_column(ForeignKey("subcategory.id"), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), primary_key=True)
+    received_kg: Mapped[Decimal]
+    claimed_kg: Mapped[Decimal]
+    receptions: Mapped[int]
+    reuse_kg: Mapped[Decimal]
+    recycling_kg: Mapped[Decimal]
+    energy_recovery_kg: Mapped[Decimal]
+    disposal_kg: Mapped[Decimal]

@@ -40,8 +40,8 @@ def aggregate(session: Session, scope: Scope, dim: Dimension, *, lots: bool = Tr
     """Run the query set of one scope and breakdown (lot-level queries only where they apply)."""
     found = Aggregates()
     if lots and dim.per_lot:
-        found.declared, found.seconds = queries.declarations(session, scope, dim, found.labels)
-        found.missed = queries.missed(session, scope, dim, found.labels)
+        found.declared, found.missed = queries.lot_months(session, scope, dim, found.labels)
+        found.seconds = queries.first_claim_seconds(session, scope, dim, found.labels)
     found.received, found.outcomes = queries.receptions(session, scope, dim, found.labels)
     return found
 

@@ -11,6 +11,7 @@ import click
 from reuse.domain.errors import DomainError
 from reuse.runtime import Runtime
 from reuse.services.refdata import add_factor_file
+from reuse.stats import rollups
 from reuse.stats.dimensions import DIMENSIONS
 from reuse.stats.exports import csv_bytes, report_rows, xlsx_bytes
 from reuse.stats.months import Month
@@ -120,6 +121,15 @@ def actor(runtime: Runtime, actor: str, first: Month, last: Month, factors: str 
     for m in months:
         click.echo(f"{m.month}  {m.received_kg:>11}  {m.reused_kg:>9}  "
                    f"{m.avoided_co2e_kg:>15}  {m.collections:>11}  {m.factor_set}")  # fmt: skip
+
+
+@stats.command("rebuild")
+@click.pass_obj
+def rebuild_rollups(runtime: Runtime) -> None:
+    """Recompute the monthly rollups from the raw rows (after a bulk load that bypassed them)."""
+    with runtime.engine.begin() as connection:
+        months = rollups.rebuild(connection)
+    click.echo(f"monthly rollups rebuilt over {months} months")
 
 
 @click.group("factors")

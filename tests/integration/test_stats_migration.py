@@ -17,6 +17,7 @@ from reuse.migrate import upgrade
 from reuse.models import Claim, Lot, Offer, OutcomeLine, Reception, Site
 from reuse.runtime import Runtime
 from reuse.services.refdata import load_reference_data
+from reuse.stats.rollups import BELOW_ROLLUPS
 
 from builders import a_site, a_subcategory, a_territory, an_actor
 
@@ -54,7 +55,7 @@ def test_a_populated_embedded_database_upgrades_and_its_receptions_get_their_lot
     runtime = Runtime.start(settings)
     upgrade(runtime.engine, "0005")
     load_reference_data(runtime.uow())
-    with runtime.sessions() as session:
+    with runtime.sessions(info={BELOW_ROLLUPS: True}) as session:
         territory = a_territory(session)
         sites = [a_site(session, territory) for _ in range(2)]
         sub, actor = a_subcategory(session).id, an_actor(session).id

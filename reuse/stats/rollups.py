@@ -1,0 +1,315 @@
+"""Monthly rollups of the figures, kept equal to the raw rows by every commit.
+
+`lot_month` sums lots by (site, month, subcategory), `reception_month` sums receptions by
+(site, month, subcategory, actor). A *cell* is one (site, month) of both tables. Every session
+notes, as it flushes, the lots, claims, receptions and outcome lines it changes in a way the
+figures can see; just before it commits, it recomputes from the raw rows every cell those
+rows are in now or were in before, so the rollups commit with the change or not at all.
+
+On PostgreSQL each recomputed cell is locked first (a transaction-level advisory lock, cells
+in one order), so two commits that touch one cell recompute it one after the other, the
+second one reading what the first committed. SQLite runs one writer at a time anyway.
+
+`rebuild` recomputes every cell: after a bulk load that bypassed sessions, and in migrations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.sql.expression import type_coerce
+
+from reuse.domain.vocabulary import ClaimStatus, LotStatus, OutcomeGroup
+from reuse.models import (
+    Claim,
+    Lot,
+    LotMonth,
+    Outcome,
+    OutcomeLine,
+    Reception,
+    ReceptionMonth,
+)
+from reuse.stats.months import Month, month_range
+
+HOLDING = (ClaimStatus.ACTIVE.value, ClaimStatus.RECEIVED.value, ClaimStatus.NOT_COLLECTED.value)
+PAST_EXPIRY = (LotStatus.CLAIMED.value, LotStatus.COLLECTED.value, LotStatus.CLOSED.value)
+Cell = tuple[int, Month]
+Row = tuple[Any, ...]
+CHANGES = "reuse_rollup_changes"
+# Set in `Session.info` of a session that writes a database below revision 0008, which has no
+# rollups yet (the migration that creates them fills them from the rows).
+BELOW_ROLLUPS = "reuse_below_rollups"
+CHUNK = 500
+ZERO, ONE = literal_column("0", BigInteger), literal_column("1", BigInteger)
+
+# What the figures read of each table (a lot's status only as expired / past expiry / other).
+LOT_FIELDS = ("site_id", "subcategory_id", "estimated_kg", "declared_at", "deadline")
+CLAIM_FIELDS = ("lot_id", "actor_id", "kg", "status")
+RECEPTION_FIELDS = ("claim_id", "site_id", "measured_kg", "received_at")
+LINE_FIELDS = ("reception_id", "outcome_slug", "kg")
+LOT_MONTH_COLUMNS = ("site_id", "month", "subcategory_id", "declared_kg", "lots", "missed_kg",
+                     "withdrawn_kg")  # fmt: skip
+RECEPTION_MONTH_COLUMNS = ("site_id", "month", "subcategory_id", "actor_id", "received_kg",
+                           "claimed_kg", "receptions", *(f"{g.value}_kg" for g in OutcomeGroup))  # fmt: skip
+
+
+def raw(column: Any) -> ColumnElement[int]:
+    """A kilogram column as its stored integer thousandths."""
+    return type_coerce(column, BigInteger)
+
+
+def month_of(column: Any, months: Sequence[Month]) -> ColumnElement[str]:
+    """The `YYYY-MM` label of the month of `months` holding the instant in `column`."""
+    return case(*((column < m.end, literal(m.label)) for m in months))
+
+
+def lot_month_rows(months: Sequence[Month], sites: Sequence[int] | None = None) -> Select[Any]:
+    """The lot_month rows of `months` (and `sites`) recomputed from the lots and claims."""
+    declared = _lots_in(select(
+        Lot.site_id, month_of(Lot.declared_at, months).label("month"), Lot.subcategory_id,
+        raw(Lot.estimated_kg).label("declared"), ONE.label("lots"),
+        ZERO.label("missed"), ZERO.label("withdrawn"),
+    ), Lot.declared_at, months, sites)  # fmt: skip
+    held = select(func.coalesce(func.sum(raw(Claim.kg)), 0)).where(
+        Claim.lot_id == Lot.id, Claim.status.in_(HOLDING)
+    )
+    estimated = raw(Lot.estimated_kg)
+    deadlines = _lots_in(select(
+        Lot.site_id, month_of(Lot.deadline, months), Lot.subcategory_id,
+        ZERO, ZERO,
+        case((Lot.status == LotStatus.EXPIRED.value, estimated), else_=0),
+        case((Lot.status.in_(PAST_EXPIRY), estimated - held.scalar_subquery()), else_=0),
+    ), Lot.deadline, months, sites).where(Lot.status.in_((LotStatus.EXPIRED.value, *PAST_EXPIRY)))  # fmt: skip
+    both = union_all(declared, deadlines).subquery()
+    keys = (both.c.site_id, both.c.month, both.c.subcategory_id)
+    sums = (func.sum(both.c[name]) for name in ("declared", "lots", "missed", "withdrawn"))
+    return select(*keys, *sums).group_by(*keys)
+
+
+def _lots_in(
+    query: Select[*Row], when: Any, months: Sequence[Month], sites: Sequence[int] | None
+) -> Select[*Row]:
+    query = query.where(when >= months[0].start, when < months[-1].end)
+    return query if sites is None else query.where(Lot.site_id.in_(sites))
+
+
+def reception_month_rows(
+    months: Sequence[Month], sites: Sequence[int] | None = None
+) -> Select[Any]:
+    """The reception_month rows of `months` (and `sites`) recomputed from the receptions and
+    their current outcome lines."""
+    line = raw(OutcomeLine.kg)
+    each = (
+        select(
+            Reception.site_id,
+            month_of(Reception.received_at, months).label("month"),
+            Lot.subcategory_id,
+            Claim.actor_id,
+            raw(Reception.measured_kg).label("received"),
+            raw(Claim.kg).label("claimed"),
+            *(
+                func.sum(case((Outcome.group == g.value, line), else_=0)).label(g.value)
+                for g in OutcomeGroup
+            ),
+        )
+        .select_from(Reception)
+        .join(Claim, Claim.id == Reception.claim_id)
+        .join(Lot, Lot.id == Claim.lot_id)
+        .outerjoin(OutcomeLine, OutcomeLine.reception_id == Reception.id)
+        .outerjoin(Outcome, Outcome.slug == OutcomeLine.outcome_slug)
+        .where(Reception.received_at >= months[0].start, Reception.received_at < months[-1].end)
+        .group_by(Reception.id, Claim.id, Lot.id)
+    )
+    if sites is not None:
+        each = each.where(Reception.site_id.in_(sites))
+    per = each.subquery()
+    keys = (per.c.site_id, per.c.month, per.c.subcategory_id, per.c.actor_id)
+    groups = (func.sum(per.c[g.value]) for g in OutcomeGroup)
+    sums = (func.sum(per.c.received), func.sum(per.c.claimed), func.count(), *groups)
+    return select(*keys, *sums).group_by(*keys)
+
+
+def refresh(connection: Connection, cells: Iterable[Cell]) -> None:
+    """Recompute the rollup rows of `cells` from the raw rows, each cell locked first."""
+    ordered = sorted(set(cells), key=lambda cell: (cell[0], cell[1]))
+    if connection.dialect.name == "postgresql":
+        for site, month in ordered:
+            index = month.year * 12 + month.number - 1
+            connection.execute(select(func.pg_advisory_xact_lock(site, index)))
+    by_month: dict[Month, list[int]] = defaultdict(list)
+    for site, month in ordered:
+        by_month[month].append(site)
+    for month, sites in by_month.items():
+        _write(connection, (month,), sites)
+
+
+def rebuild(connection: Connection) -> int:
+    """Recompute every rollup row from the raw rows; return the number of months covered."""
+    connection.execute(delete(LotMonth))
+    connection.execute(delete(ReceptionMonth))
+    bounds = [
+        connection.execute(select(func.min(column), func.max(column))).one()
+        for column in (Lot.declared_at, Lot.deadline, Reception.received_at)
+    ]
+    instants = [at for pair in bounds for at in pair if at is not None]
+    if not instants:
+        return 0
+    months = month_range(Month.of(min(instants)), Month.of(max(instants)))
+    _write(connection, months, None)
+    return len(months)
+
+
+def _write(connection: Connection, months: Sequence[Month], sites: Sequence[int] | None) -> None:
+    labels = [m.label for m in months]
+    for table, rows, columns in (
+        (LotMonth, lot_month_rows, LOT_MONTH_COLUMNS),
+        (ReceptionMonth, reception_month_rows, RECEPTION_MONTH_COLUMNS),
+    ):
+        stale = delete(table).where(table.month.in_(labels))
+        if sites is not None:
+            stale = stale.where(table.site_id.in_(sites))
+        connection.execute(stale)
+        connection.execute(insert(table).from_select(columns, rows(months, sites)))
+
+
+@dataclass
+class Changes:
+    """What one transaction changed that the rollups read: lots (with their claims'
+    receptions), receptions, and the cells that rows were in before they changed."""
+
+    lots: set[int] = field(default_factory=set)
+    receptions: set[int] = field(default_factory=set)
+    cells: set[Cell] = field(default_factory=set)
+
+    def note(self, instance: object, *, whole: bool) -> None:
+        """Note `instance` if the figures can see its change (`whole`: added or deleted)."""
+        if isinstance(instance, Lot):
+            if whole or _changed(instance, LOT_FIELDS) or _status_class_changed(instance):
+                self.lots.add(instance.id)
+                self.cells.update(_before(instance, "site_id", ("declared_at", "deadline")))
+        elif isinstance(instance, Claim):
+            if whole or _changed(instance, CLAIM_FIELDS):
+                self.lots.update(_values(instance, "lot_id"))
+        elif isinstance(instance, Reception):
+            if whole or _changed(instance, RECEPTION_FIELDS):
+                self.receptions.add(instance.id)
+                self.cells.update(_before(instance, "site_id", ("received_at",)))
+        elif isinstance(instance, OutcomeLine) and (whole or _changed(instance, LINE_FIELDS)):
+            self.receptions.update(_values(instance, "reception_id"))
+
+    def cells_now(self, connection: Connection) -> set[Cell]:
+        """The noted cells, and the cells the noted rows are in now."""
+        found = set(self.cells)
+        for chunk in _chunks(self.lots):
+            lots = select(Lot.site_id, Lot.declared_at, Lot.deadline).where(Lot.id.in_(chunk))
+            for site, declared_at, deadline in connection.execute(lots):
+                found.update({(site, Month.of(declared_at)), (site, Month.of(deadline))})
+            received = (
+                select(Reception.site_id, Reception.received_at)
+                .join(Claim, Claim.id == Reception.claim_id)
+                .where(Claim.lot_id.in_(chunk))
+            )
+            found.update((site, Month.of(at)) for site, at in connection.execute(received))
+        for chunk in _chunks(self.receptions):
+            received = select(Reception.site_id, Reception.received_at).where(
+                Reception.id.in_(chunk)
+            )
+            found.update((site, Month.of(at)) for site, at in connection.execute(received))
+        return found
+
+
+def _changed(instance: object, fields: Sequence[str]) -> bool:
+    return any(get_history(instance, name).has_changes() for name in fields)
+
+
+def _status_class_changed(lot: Lot) -> bool:
+    """Whether the status moved between expired, past expiry and the others (or from unknown)."""
+    history = get_history(lot, "status")
+    if not history.has_changes():
+        return False
+    return (
+        not history.deleted
+        or len({_status_class(s) for s in (*history.deleted, *history.added)}) > 1
+    )
+
+
+def _status_class(status: str | None) -> str:
+    if status == LotStatus.EXPIRED.value:
+        return "expired"
+    return "past" if status in PAST_EXPIRY else "other"
+
+
+def _values(instance: object, name: str) -> list[Any]:
+    """The current and former values of an attribute."""
+    history = get_history(instance, name)
+    return [v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None]
+
+
+def _before(instance: object, site: str, instants: Sequence[str]) -> Iterator[Cell]:
+    """Every (site, month) the row was in, with its current and former values."""
+    sites = _values(instance, site)
+    for name in instants:
+        for site_id, at in product(sites, _values(instance, name)):
+            yield site_id, Month.of(at)
+
+
+def _chunks(ids: set[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _note_flushed(session: Session, _flush: UOWTransaction) -> None:
+    changes = session.info.setdefault(CHANGES, Changes())
+    for instance in session.new:
+        changes.note(instance, whole=True)
+    for instance in session.deleted:
+        changes.note(instance, whole=True)
+    for instance in session.dirty:
+        changes.note(instance, whole=False)
+
+
+def _refresh_before_commit(session: Session) -> None:
+    if session.info.get(BELOW_ROLLUPS):
+        return
+    session.flush()
+    changes: Changes | None = session.info.pop(CHANGES, None)
+    if changes is not None and (changes.lots or changes.receptions or changes.cells):
+        connection = session.connection()
+        refresh(connection, changes.cells_now(connection))
+
+
+def _forget(session: Session, _previous: Any) -> None:
+    session.info.pop(CHANGES, None)
+
+
+HOOKS = (("after_flush", _note_flushed), ("before_commit", _refresh_before_commit),
+         ("after_soft_rollback", _forget))  # fmt: skip
+
+
+def keep_in_step() -> None:
+    """Make every session keep the rollups in step with what it commits (once per process)."""
+    for name, hook in HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
