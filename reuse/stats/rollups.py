@@ -16,8 +16,9 @@ second one reading what the first committed. SQLite runs one writer at a time an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import product
 from typing import Any
 
@@ -33,6 +34,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     union_all,
 )
@@ -60,7 +62,6 @@ CHANGES = "reuse_rollup_changes"
 # Set in `Session.info` of a session that writes a database below revision 0008, which has no
 # rollups yet (the migration that creates them fills them from the rows).
 BELOW_ROLLUPS = "reuse_below_rollups"
-CHUNK = 500
 ZERO, ONE = literal_column("0", BigInteger), literal_column("1", BigInteger)
 
 # What the figures read of each table (a lot's status only as expired / past expiry / other).
@@ -150,18 +151,25 @@ def reception_month_rows(
     return select(*keys, *sums).group_by(*keys)
 
 
-def refresh(connection: Connection, cells: Iterable[Cell]) -> None:
-    """Recompute the rollup rows of `cells` from the raw rows, each cell locked first."""
-    ordered = sorted(set(cells), key=lambda cell: (cell[0], cell[1]))
+def refresh(
+    connection: Connection, lot_cells: Iterable[Cell], reception_cells: Iterable[Cell] = ()
+) -> None:
+    """Recompute the lot_month rows of `lot_cells` and the reception_month rows of
+    `reception_cells` from the raw rows, each cell locked first on PostgreSQL."""
+    lots, receptions = set(lot_cells), set(reception_cells)
     if connection.dialect.name == "postgresql":
-        for site, month in ordered:
+        for site, month in sorted(lots | receptions):
             index = month.year * 12 + month.number - 1
             connection.execute(select(func.pg_advisory_xact_lock(site, index)))
-    by_month: dict[Month, list[int]] = defaultdict(list)
-    for site, month in ordered:
-        by_month[month].append(site)
-    for month, sites in by_month.items():
-        _write(connection, (month,), sites)
+    for cells, table, rows, columns in (
+        (lots, LotMonth, lot_month_rows, LOT_MONTH_COLUMNS),
+        (receptions, ReceptionMonth, reception_month_rows, RECEPTION_MONTH_COLUMNS),
+    ):
+        by_month: dict[Month, list[int]] = defaultdict(list)
+        for site, month in sorted(cells):
+            by_month[month].append(site)
+        for month, sites in by_month.items():
+            _write(connection, table, rows, columns, (month,), sites)
 
 
 def rebuild(connection: Connection) -> int:
@@ -176,67 +184,79 @@ def rebuild(connection: Connection) -> int:
     if not instants:
         return 0
     months = month_range(Month.of(min(instants)), Month.of(max(instants)))
-    _write(connection, months, None)
+    _write(connection, LotMonth, lot_month_rows, LOT_MONTH_COLUMNS, months, None)
+    _write(connection, ReceptionMonth, reception_month_rows, RECEPTION_MONTH_COLUMNS, months, None)
     return len(months)
 
 
-def _write(connection: Connection, months: Sequence[Month], sites: Sequence[int] | None) -> None:
-    labels = [m.label for m in months]
-    for table, rows, columns in (
-        (LotMonth, lot_month_rows, LOT_MONTH_COLUMNS),
-        (ReceptionMonth, reception_month_rows, RECEPTION_MONTH_COLUMNS),
-    ):
-        stale = delete(table).where(table.month.in_(labels))
-        if sites is not None:
-            stale = stale.where(table.site_id.in_(sites))
-        connection.execute(stale)
-        connection.execute(insert(table).from_select(columns, rows(months, sites)))
+def _write(
+    connection: Connection,
+    table: type[LotMonth] | type[ReceptionMonth],
+    rows: Callable[[Sequence[Month], Sequence[int] | None], Select[Any]],
+    columns: Sequence[str],
+    months: Sequence[Month],
+    sites: Sequence[int] | None,
+) -> None:
+    stale = delete(table).where(table.month.in_([m.label for m in months]))
+    if sites is not None:
+        stale = stale.where(table.site_id.in_(sites))
+    connection.execute(stale)
+    connection.execute(insert(table).from_select(columns, rows(months, sites)))
 
 
 @dataclass
 class Changes:
-    """What one transaction changed that the rollups read: lots (with their claims'
-    receptions), receptions, and the cells that rows were in before they changed."""
+    """What one transaction changed that the rollups read, noted as it flushes.
 
-    lots: set[int] = field(default_factory=set)
+    Cells are noted from the rows' current and former values where the session holds them;
+    what it does not hold is looked up just before the commit: the lots whose deadline cell a
+    claim changes, the receptions of changed claims and of recategorised lots, and receptions
+    whose outcome lines changed.
+    """
+
+    lot_cells: set[Cell] = field(default_factory=set)
+    reception_cells: set[Cell] = field(default_factory=set)
+    deadlines_of: set[int] = field(default_factory=set)  # lot ids
+    receptions_of_claims: set[int] = field(default_factory=set)
+    receptions_of_lots: set[int] = field(default_factory=set)
     receptions: set[int] = field(default_factory=set)
-    cells: set[Cell] = field(default_factory=set)
 
     def note(self, instance: object, *, whole: bool) -> None:
         """Note `instance` if the figures can see its change (`whole`: added or deleted)."""
         if isinstance(instance, Lot):
             if whole or _changed(instance, LOT_FIELDS) or _status_class_changed(instance):
-                self.lots.add(instance.id)
-                self.cells.update(_before(instance, "site_id", ("declared_at", "deadline")))
+                self.lot_cells.update(_cells(instance, ("declared_at", "deadline")))
+            if not whole and _changed(instance, ("subcategory_id",)):
+                self.receptions_of_lots.add(instance.id)
         elif isinstance(instance, Claim):
             if whole or _changed(instance, CLAIM_FIELDS):
-                self.lots.update(_values(instance, "lot_id"))
+                self.deadlines_of.update(_values(instance, "lot_id"))
+                self.receptions_of_claims.add(instance.id)
         elif isinstance(instance, Reception):
             if whole or _changed(instance, RECEPTION_FIELDS):
+                self.reception_cells.update(_cells(instance, ("received_at",)))
                 self.receptions.add(instance.id)
-                self.cells.update(_before(instance, "site_id", ("received_at",)))
         elif isinstance(instance, OutcomeLine) and (whole or _changed(instance, LINE_FIELDS)):
             self.receptions.update(_values(instance, "reception_id"))
 
-    def cells_now(self, connection: Connection) -> set[Cell]:
-        """The noted cells, and the cells the noted rows are in now."""
-        found = set(self.cells)
-        for chunk in _chunks(self.lots):
-            lots = select(Lot.site_id, Lot.declared_at, Lot.deadline).where(Lot.id.in_(chunk))
-            for site, declared_at, deadline in connection.execute(lots):
-                found.update({(site, Month.of(declared_at)), (site, Month.of(deadline))})
+    def resolve(self, session: Session) -> tuple[set[Cell], set[Cell]]:
+        """The lot cells and reception cells to recompute."""
+        lot_cells, reception_cells = set(self.lot_cells), set(self.reception_cells)
+        for lot in map(partial(session.get, Lot), sorted(self.deadlines_of)):
+            if lot is not None:
+                lot_cells.add((lot.site_id, Month.of(lot.deadline)))
+        for reception in map(partial(session.get, Reception), sorted(self.receptions)):
+            if reception is not None:
+                reception_cells.add((reception.site_id, Month.of(reception.received_at)))
+        claims, lots = sorted(self.receptions_of_claims), sorted(self.receptions_of_lots)
+        if claims or lots:
             received = (
                 select(Reception.site_id, Reception.received_at)
                 .join(Claim, Claim.id == Reception.claim_id)
-                .where(Claim.lot_id.in_(chunk))
+                .where(or_(Claim.id.in_(claims), Claim.lot_id.in_(lots)))
             )
-            found.update((site, Month.of(at)) for site, at in connection.execute(received))
-        for chunk in _chunks(self.receptions):
-            received = select(Reception.site_id, Reception.received_at).where(
-                Reception.id.in_(chunk)
-            )
-            found.update((site, Month.of(at)) for site, at in connection.execute(received))
-        return found
+            reception_cells.update((site, Month.of(at)) for site, at in session.execute(received))
+        return lot_cells, reception_cells
 
 
 def _changed(instance: object, fields: Sequence[str]) -> bool:
@@ -248,10 +268,8 @@ def _status_class_changed(lot: Lot) -> bool:
     history = get_history(lot, "status")
     if not history.has_changes():
         return False
-    return (
-        not history.deleted
-        or len({_status_class(s) for s in (*history.deleted, *history.added)}) > 1
-    )
+    classes = {_status_class(s) for s in (*history.deleted, *history.added)}
+    return not history.deleted or len(classes) > 1
 
 
 def _status_class(status: str | None) -> str:
@@ -266,18 +284,12 @@ def _values(instance: object, name: str) -> list[Any]:
     return [v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None]
 
 
-def _before(instance: object, site: str, instants: Sequence[str]) -> Iterator[Cell]:
-    """Every (site, month) the row was in, with its current and former values."""
-    sites = _values(instance, site)
+def _cells(instance: object, instants: Sequence[str]) -> Iterator[Cell]:
+    """Every (site, month) the row is in or was in, by its current and former values."""
+    sites = _values(instance, "site_id")
     for name in instants:
         for site_id, at in product(sites, _values(instance, name)):
             yield site_id, Month.of(at)
-
-
-def _chunks(ids: set[int]) -> Iterator[list[int]]:
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
 
 
 def _note_flushed(session: Session, _flush: UOWTransaction) -> None:
@@ -295,9 +307,10 @@ def _refresh_before_commit(session: Session) -> None:
         return
     session.flush()
     changes: Changes | None = session.info.pop(CHANGES, None)
-    if changes is not None and (changes.lots or changes.receptions or changes.cells):
-        connection = session.connection()
-        refresh(connection, changes.cells_now(connection))
+    if changes is not None:
+        lot_cells, reception_cells = changes.resolve(session)
+        if lot_cells or reception_cells:
+            refresh(session.connection(), lot_cells, reception_cells)
 
 
 def _forget(session: Session, _previous: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import signal
 import subprocess
 import time
@@ -45,6 +46,7 @@ from worker_process import (
 SHARED_REDIS_DB = "redis://127.0.0.1:6379/6"
 VISIBILITY_TIMEOUT_S = "10"
 REMATCH_AFTER_S = "15"  # a lost match task is made good by the beat within seconds here
+MATCH_TASK = re.compile(r"Task reuse\.match_lot\[([^\]]+)\] (received|succeeded|raised|retry)")
 WAVE_ONE = 3  # the territory's default wave size; each lot has four eligible actors
 
 pytestmark = pytest.mark.slow
@@ -179,14 +181,23 @@ def declare_and_kill(platform: Platform, place: Place, rounds: int, burst: int) 
     for round_ in range(rounds):
         assert wait_for(partial(platform.is_ready, worker), timeout=20)
         kills.lot_ids += [declare(platform.runtime, place) for _ in range(burst)]
-        time.sleep(rng.uniform(0.05, 0.2))
         if round_ % 2 == 0:
+            wait_for(partial(match_in_flight, platform), timeout=2, every=0.002)
             kills.children += kill_pool_children(worker)
         else:
+            time.sleep(rng.uniform(0.05, 0.2))
             kills.workers_holding_messages += unacked.hlen("unacked") > 0
             kill_group(worker)
             worker = platform.start_worker()
     return kills
+
+
+def match_in_flight(platform: Platform) -> bool:
+    """Whether the worker logged a match task received and not yet finished."""
+    running: set[str] = set()
+    for task, what in MATCH_TASK.findall(platform.logged()):
+        (running.add if what == "received" else running.discard)(task)
+    return bool(running)
 
 
 def kill_pool_children(worker: subprocess.Popen[bytes]) -> int:
