@@ -182,14 +182,25 @@ def declare_and_kill(platform: Platform, place: Place, rounds: int, burst: int) 
         assert wait_for(partial(platform.is_ready, worker), timeout=20)
         kills.lot_ids += [declare(platform.runtime, place) for _ in range(burst)]
         if round_ % 2 == 0:
-            wait_for(partial(match_in_flight, platform), timeout=2, every=0.002)
-            kills.children += kill_pool_children(worker)
+            with holding(platform.runtime, kills.lot_ids[-1]):  # its match task waits for it
+                wait_for(partial(match_in_flight, platform), timeout=5, every=0.01)
+                time.sleep(0.1)
+                kills.children += kill_pool_children(worker)
         else:
             time.sleep(rng.uniform(0.05, 0.2))
             kills.workers_holding_messages += unacked.hlen("unacked") > 0
             kill_group(worker)
             worker = platform.start_worker()
     return kills
+
+
+@contextlib.contextmanager
+def holding(runtime: Runtime, lot_id: int) -> Iterator[None]:
+    """Hold a lot's row lock on PostgreSQL, the database's write lock on SQLite."""
+    with runtime.engine.connect() as blocker:
+        blocker.execute(select(Lot.id).where(Lot.id == lot_id).with_for_update())
+        yield
+        blocker.rollback()
 
 
 def match_in_flight(platform: Platform) -> bool:
