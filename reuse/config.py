@@ -24,6 +24,7 @@ class Settings:
     relay_interval_s: float = 2.0
     visibility_timeout_s: int = 3600
     rematch_after_s: int = 180
+    token_trust_s: float = 5.0
     secret_key: str | None = None
     cookie_secure: bool = True
     ratelimit_storage_url: str = "memory://"
@@ -57,6 +58,7 @@ class Settings:
             relay_interval_s=float(env.get(f"{PREFIX}RELAY_INTERVAL_S", "2")),
             visibility_timeout_s=int(env.get(f"{PREFIX}VISIBILITY_TIMEOUT_S", "3600")),
             rematch_after_s=int(env.get(f"{PREFIX}REMATCH_AFTER_S", "180")),
+            token_trust_s=float(env.get(f"{PREFIX}TOKEN_TRUST_S", "5")),
             secret_key=env.get(f"{PREFIX}SECRET_KEY") or None,
             cookie_secure=env.get(f"{PREFIX}COOKIE_SECURE", "1") not in {"0", "false", "no"},
             ratelimit_storage_url=env.get(f"{PREFIX}RATELIMIT_STORAGE_URL", "memory://"),

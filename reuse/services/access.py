@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from reuse.domain.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from reuse.domain.vocabulary import Role
 from reuse.models import Membership, Site, User
 
+# A user and its roles in one query (every use case checks them).
+WITH_MEMBERSHIPS = joinedload(User.memberships)
+
 
 def acting_user(session: Session, user_id: int) -> User:
     """Load an active user or refuse."""
-    user = session.get(User, user_id)
+    user = session.get(User, user_id, options=[WITH_MEMBERSHIPS])
     if user is None or not user.active:
         raise NotAllowed(f"user {user_id} is unknown or inactive")
     return user

@@ -16,6 +16,20 @@ from reuse.models import Actor, Lot, Offer, OutboxMessage, Site, StatusLogEntry,
 from reuse.services.access import acting_user
 from reuse.unit_of_work import UnitOfWork
 
+# The columns of a lot summary, in LotSummary's order (lists read them, not whole lots).
+SUMMARY_COLUMNS = (
+    Lot.id, Lot.site_id, Site.name, Subcategory.slug, Subcategory.label_fr, Lot.condition,
+    Lot.item_count, Lot.estimated_kg, Lot.remaining_kg, Lot.weight_is_estimate, Lot.weight_flag,
+    Lot.status, Lot.declared_at, Lot.available_from, Lot.deadline,
+)  # fmt: skip
+
+
+def with_summary(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """`query` (on lots) joined to what a lot summary shows of its site and subcategory."""
+    return query.join(Site, Site.id == Lot.site_id).join(
+        Subcategory, Subcategory.id == Lot.subcategory_id
+    )
+
 
 @dataclass(frozen=True)
 class LotFilters:
@@ -105,14 +119,16 @@ def list_lots(
 ) -> tuple[list[LotSummary], int]:
     """One page of the lots the user may read, newest first, and how many there are in all."""
     with uow:
-        query = _filtered(select(Lot), acting_user(uow.session, by), filters)
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = uow.session.scalars(
+        user = acting_user(uow.session, by)
+        counted = _filtered(select(Lot.id), user, filters).subquery()
+        total = uow.session.scalar(select(func.count()).select_from(counted)) or 0
+        query = _filtered(with_summary(select(*SUMMARY_COLUMNS).select_from(Lot)), user, filters)
+        rows = uow.session.execute(
             query.order_by(Lot.declared_at.desc(), Lot.id.desc())
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
-        return [summary(lot) for lot in rows], total
+        return [LotSummary(*row) for row in rows], total
 
 
 def _filtered(query: Select[Any], user: User, filters: LotFilters) -> Select[Any]:

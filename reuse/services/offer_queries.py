@@ -7,14 +7,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, and_, false, func, select, true
+from sqlalchemy.orm import joinedload
 
 from reuse.domain.errors import NotFound
 from reuse.domain.vocabulary import Role
-from reuse.models import Offer, User
+from reuse.models import Lot, Offer, User
 from reuse.services.access import acting_user, is_admin
-from reuse.services.lot_queries import LotSummary, summary
+from reuse.services.lot_queries import SUMMARY_COLUMNS, LotSummary, summary, with_summary
 from reuse.unit_of_work import UnitOfWork
+
+# An offer's lot with what its summary shows, loaded with the offers.
+WITH_LOT = (
+    joinedload(Offer.lot).joinedload(Lot.site),
+    joinedload(Offer.lot).joinedload(Lot.subcategory),
+)
 
 
 @dataclass(frozen=True)
@@ -47,23 +54,32 @@ def list_offers(
 ) -> tuple[list[OfferView], int]:
     """One page of the offers the user may read, newest first, and how many there are in all."""
     with uow:
-        query = select(Offer).where(visible_offers(acting_user(uow.session, by)))
-        if status:
-            query = query.where(Offer.status == status)
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = uow.session.scalars(
+        user = acting_user(uow.session, by)
+        rule = (
+            visible_offers(user)
+            if not status
+            else and_(visible_offers(user), Offer.status == status)
+        )
+        total = uow.session.scalar(select(func.count(Offer.id)).where(rule)) or 0
+        columns = (Offer, Lot.description, Lot.photos, *SUMMARY_COLUMNS)
+        query = with_summary(select(*columns).join(Lot, Lot.id == Offer.lot_id)).where(rule)
+        rows = uow.session.execute(
             query.order_by(Offer.sent_at.desc(), Offer.id.desc())
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
-        return [offer_view(offer) for offer in rows], total
+        return [
+            _view(offer, LotSummary(*lot), description, photos)
+            for offer, description, photos, *lot in rows
+        ], total
 
 
 def offer_detail(uow: UnitOfWork, *, by: int, offer_id: int) -> OfferView:
     """One offer the user may read; another actor's offer does not exist for it."""
     with uow:
         user = acting_user(uow.session, by)
-        offer = uow.session.scalar(select(Offer).where(Offer.id == offer_id, visible_offers(user)))
+        visible = select(Offer).where(Offer.id == offer_id, visible_offers(user))
+        offer = uow.session.scalar(visible.options(*WITH_LOT))
         if offer is None:
             raise NotFound(f"no offer {offer_id}")
         return offer_view(offer)
@@ -71,9 +87,14 @@ def offer_detail(uow: UnitOfWork, *, by: int, offer_id: int) -> OfferView:
 
 def offer_view(offer: Offer) -> OfferView:
     """An offer with the lot it proposes."""
-    lot = offer.lot
+    return _view(offer, summary(offer.lot), offer.lot.description, offer.lot.photos)
+
+
+def _view(
+    offer: Offer, lot: LotSummary, description: str, photos: list[dict[str, Any]]
+) -> OfferView:
     return OfferView(
         offer.id, offer.actor_id, offer.wave, offer.rank, offer.distance_km, offer.score,
-        list(offer.reasons), offer.status, offer.sent_at, offer.closed_at, summary(lot),
-        lot.description, list(lot.photos),
+        list(offer.reasons), offer.status, offer.sent_at, offer.closed_at, lot, description,
+        list(photos),
     )  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from reuse.domain.errors import NotFound
 from reuse.models import ApiToken, User
+from reuse.services.access import WITH_MEMBERSHIPS
 from reuse.services.accounts import Principal, principal_of
 from reuse.unit_of_work import UnitOfWork
 
@@ -62,17 +63,22 @@ def principal_for_token(
     """The principal behind a bearer token that is neither expired nor revoked."""
     at = now or datetime.now(UTC)
     with uow:
-        token = uow.session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == token_digest(secret))
+        found = (
+            uow.session.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.token_hash == token_digest(secret))
+                .options(WITH_MEMBERSHIPS)  # the token, its user and the user's roles: one query
+            )
+            .unique()
+            .first()
         )
-        if (
-            token is None
-            or token.revoked_at is not None
-            or (token.expires_at and token.expires_at <= at)
-        ):
+        if found is None:
             return None
-        user = uow.session.get(User, token.user_id)
-        if user is None or not user.active:
+        token, user = found
+        if token.revoked_at is not None or (token.expires_at and token.expires_at <= at):
+            return None
+        if not user.active:
             return None
         if token.last_used_at is None or at - token.last_used_at >= LAST_USE_PRECISION:
             token.last_used_at = at  # a write per minute at most, not one per request

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from reuse.domain.vocabulary import Role
+from reuse.models import ApiToken
 from reuse.services.accounts import hash_password
+from reuse.services.tokens import revoke_token
 from reuse.unit_of_work import UnitOfWork
+from web.auth.session import TRUSTED_TOKENS, TrustedTokens
 
 from builders import a_site, a_user
 from tests_web import csrf
@@ -118,6 +123,25 @@ def test_a_revoked_token_no_longer_opens_anything(client: FlaskClient, uow: Unit
         client.get("/api/me", headers={"Authorization": f"Bearer {issued['token']}"}).status_code
         == 401
     )
+
+
+def test_a_token_revoked_by_another_process_is_refused_once_its_trust_delay_is_over(
+    app: Flask, client: FlaskClient, uow: UnitOfWork
+) -> None:
+    clock = [0.0]
+    app.extensions[TRUSTED_TOKENS] = TrustedTokens(5, timer=lambda: clock[0])
+    sign_in(client, an_agent_account(uow))
+    issued = client.post("/api/tokens", json={"name": "SI"}, headers=csrf(client)).get_json()
+    client.delete("/api/session", headers=csrf(client))
+    bearer = {"Authorization": f"Bearer {issued['token']}"}
+    assert client.get("/api/me", headers=bearer).status_code == 200
+    with uow:  # another web process revokes it: this one trusts its check for 5 s
+        me = uow.session.scalar(select(ApiToken.user_id).where(ApiToken.id == issued["id"]))
+    revoke_token(uow, user_id=me, token_id=issued["id"])
+    clock[0] = 4.9
+    assert client.get("/api/me", headers=bearer).status_code == 200
+    clock[0] = 5.1
+    assert client.get("/api/me", headers=bearer).status_code == 401
 
 
 def test_liveness_and_readiness_answer_without_sign_in(client: FlaskClient) -> None:

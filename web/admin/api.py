@@ -38,7 +38,7 @@ from reuse.services.administration_users import (
 from web.admin import schemas
 from web.api import Blueprint
 from web.auth.guard import protect
-from web.auth.session import me
+from web.auth.session import forget_trusted_tokens, me
 from web.context import runtime
 from web.territory.schemas import ActorOut, CategoryOut, SiteOut, SubcategoryOut, TerritoryOut
 
@@ -123,7 +123,9 @@ def add_user(body: dict[str, Any]) -> Any:
 @admin.response(200, schemas.UserOut)
 def change_user(changes: dict[str, Any], user_id: int) -> Any:
     """Change a user's name or roles, or deactivate it; `memberships` replaces its roles."""
-    return update_user(runtime().uow(), by=me().user_id, user_id=user_id, changes=changes)
+    changed = update_user(runtime().uow(), by=me().user_id, user_id=user_id, changes=changes)
+    forget_trusted_tokens()
+    return changed
 
 
 @admin.route("/categories", methods=["POST"])

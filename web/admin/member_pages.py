@@ -31,6 +31,7 @@ from reuse.services.territory_directory import list_sites, list_territories
 from web.admin.forms import ROLE, ActorForm, RoleFields, UserForm
 from web.admin.pages import acting, saved, status
 from web.auth.guard import protect
+from web.auth.session import forget_trusted_tokens
 from web.context import runtime
 
 ACCEPTS = "accepte:"
@@ -176,5 +177,6 @@ def user(user_id: int) -> ResponseReturnValue:
         ),
         _("The user is changed."),
     ):
+        forget_trusted_tokens()
         return redirect(url_for(".users"))
     return render_template("admin/user.html", form=form, user=current, **places()), status(form)

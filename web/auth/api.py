@@ -16,7 +16,7 @@ from reuse.services.tokens import issue_api_token, list_tokens, revoke_token
 from web.api import Blueprint
 from web.auth import schemas
 from web.auth.guard import protect, public
-from web.auth.session import SignedIn, limiter, me
+from web.auth.session import SignedIn, forget_trusted_tokens, limiter, me
 from web.context import runtime
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api", description="Sign-in and API tokens")
@@ -107,3 +107,4 @@ class Tokens(MethodView):
 def revoke(token_id: int) -> None:
     """Revoke one of my tokens."""
     revoke_token(runtime().uow(), user_id=me().user_id, token_id=token_id)
+    forget_trusted_tokens()
