@@ -27,6 +27,8 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    String,
+    bindparam,
     case,
     delete,
     event,
@@ -52,6 +54,7 @@ from reuse.models import (
     Reception,
     ReceptionMonth,
 )
+from reuse.models.types import UTCDateTime
 from reuse.stats.months import Month, month_range
 
 HOLDING = (ClaimStatus.ACTIVE.value, ClaimStatus.RECEIVED.value, ClaimStatus.NOT_COLLECTED.value)
@@ -85,34 +88,62 @@ def month_of(column: Any, months: Sequence[Month]) -> ColumnElement[str]:
     return case(*((column < m.end, literal(m.label)) for m in months))
 
 
+@dataclass(frozen=True)
+class Span:
+    """Which raw rows a recomputation reads: instants from `start` to `end`, labelled with
+    their month by `label_of`, on `sites` (every site if None)."""
+
+    label_of: Callable[[Any], ColumnElement[str]]
+    start: Any
+    end: Any
+    sites: Any = None
+
+
+def span_of(months: Sequence[Month], sites: Sequence[int] | None = None) -> Span:
+    """The span of `months` (and `sites`)."""
+    return Span(lambda column: month_of(column, months), months[0].start, months[-1].end, sites)
+
+
+# One cell as bound parameters (label, start, end, sites): its statements, built once below,
+# are compiled once, however many commits recompute cells.
+CELL = Span(
+    lambda _: bindparam("label", type_=String()),
+    bindparam("start", type_=UTCDateTime()),
+    bindparam("end", type_=UTCDateTime()),
+    bindparam("sites", expanding=True),
+)
+
+
 def lot_month_rows(months: Sequence[Month], sites: Sequence[int] | None = None) -> Select[Any]:
     """The lot_month rows of `months` (and `sites`) recomputed from the lots and claims."""
+    return _lot_month_rows(span_of(months, sites))
+
+
+def _lot_month_rows(span: Span) -> Select[Any]:
     declared = _lots_in(select(
-        Lot.site_id, month_of(Lot.declared_at, months).label("month"), Lot.subcategory_id,
+        Lot.site_id, span.label_of(Lot.declared_at).label("month"), Lot.subcategory_id,
         raw(Lot.estimated_kg).label("declared"), ONE.label("lots"),
         ZERO.label("missed"), ZERO.label("withdrawn"),
-    ), Lot.declared_at, months, sites)  # fmt: skip
+    ), Lot.declared_at, span)  # fmt: skip
     held = select(func.coalesce(func.sum(raw(Claim.kg)), 0)).where(
         Claim.lot_id == Lot.id, Claim.status.in_(HOLDING)
     )
     estimated = raw(Lot.estimated_kg)
     deadlines = _lots_in(select(
-        Lot.site_id, month_of(Lot.deadline, months), Lot.subcategory_id,
+        Lot.site_id, span.label_of(Lot.deadline), Lot.subcategory_id,
         ZERO, ZERO,
         case((Lot.status == LotStatus.EXPIRED.value, estimated), else_=0),
         case((Lot.status.in_(PAST_EXPIRY), estimated - held.scalar_subquery()), else_=0),
-    ), Lot.deadline, months, sites).where(Lot.status.in_((LotStatus.EXPIRED.value, *PAST_EXPIRY)))  # fmt: skip
+    ), Lot.deadline, span).where(Lot.status.in_((LotStatus.EXPIRED.value, *PAST_EXPIRY)))  # fmt: skip
     both = union_all(declared, deadlines).subquery()
     keys = (both.c.site_id, both.c.month, both.c.subcategory_id)
     sums = (func.sum(both.c[name]) for name in ("declared", "lots", "missed", "withdrawn"))
     return select(*keys, *sums).group_by(*keys)
 
 
-def _lots_in(
-    query: Select[*Row], when: Any, months: Sequence[Month], sites: Sequence[int] | None
-) -> Select[*Row]:
-    query = query.where(when >= months[0].start, when < months[-1].end)
-    return query if sites is None else query.where(Lot.site_id.in_(sites))
+def _lots_in(query: Select[*Row], when: Any, span: Span) -> Select[*Row]:
+    query = query.where(when >= span.start, when < span.end)
+    return query if span.sites is None else query.where(Lot.site_id.in_(span.sites))
 
 
 def reception_month_rows(
@@ -120,11 +151,15 @@ def reception_month_rows(
 ) -> Select[Any]:
     """The reception_month rows of `months` (and `sites`) recomputed from the receptions and
     their current outcome lines."""
+    return _reception_month_rows(span_of(months, sites))
+
+
+def _reception_month_rows(span: Span) -> Select[Any]:
     line = raw(OutcomeLine.kg)
     each = (
         select(
             Reception.site_id,
-            month_of(Reception.received_at, months).label("month"),
+            span.label_of(Reception.received_at).label("month"),
             Lot.subcategory_id,
             Claim.actor_id,
             raw(Reception.measured_kg).label("received"),
@@ -139,16 +174,30 @@ def reception_month_rows(
         .join(Lot, Lot.id == Claim.lot_id)
         .outerjoin(OutcomeLine, OutcomeLine.reception_id == Reception.id)
         .outerjoin(Outcome, Outcome.slug == OutcomeLine.outcome_slug)
-        .where(Reception.received_at >= months[0].start, Reception.received_at < months[-1].end)
+        .where(Reception.received_at >= span.start, Reception.received_at < span.end)
         .group_by(Reception.id, Claim.id, Lot.id)
     )
-    if sites is not None:
-        each = each.where(Reception.site_id.in_(sites))
+    if span.sites is not None:
+        each = each.where(Reception.site_id.in_(span.sites))
     per = each.subquery()
     keys = (per.c.site_id, per.c.month, per.c.subcategory_id, per.c.actor_id)
     groups = (func.sum(per.c[g.value]) for g in OutcomeGroup)
     sums = (func.sum(per.c.received), func.sum(per.c.claimed), func.count(), *groups)
     return select(*keys, *sums).group_by(*keys)
+
+
+def _rewrites(
+    table: type[LotMonth] | type[ReceptionMonth], rows: Select[Any], columns: Sequence[str]
+) -> tuple[Any, Any]:
+    """Delete then insert the rows of one span of `table`."""
+    stale = delete(table).where(table.month == CELL.label_of(None), table.site_id.in_(CELL.sites))
+    return stale, insert(table).from_select(columns, rows)
+
+
+CELL_WRITES = {
+    LotMonth: _rewrites(LotMonth, _lot_month_rows(CELL), LOT_MONTH_COLUMNS),
+    ReceptionMonth: _rewrites(ReceptionMonth, _reception_month_rows(CELL), RECEPTION_MONTH_COLUMNS),
+}
 
 
 def refresh(
@@ -161,15 +210,14 @@ def refresh(
         for site, month in sorted(lots | receptions):
             index = month.year * 12 + month.number - 1
             connection.execute(select(func.pg_advisory_xact_lock(site, index)))
-    for cells, table, rows, columns in (
-        (lots, LotMonth, lot_month_rows, LOT_MONTH_COLUMNS),
-        (receptions, ReceptionMonth, reception_month_rows, RECEPTION_MONTH_COLUMNS),
-    ):
+    for cells, table in ((lots, LotMonth), (receptions, ReceptionMonth)):
         by_month: dict[Month, list[int]] = defaultdict(list)
         for site, month in sorted(cells):
             by_month[month].append(site)
         for month, sites in by_month.items():
-            _write(connection, table, rows, columns, (month,), sites)
+            cell = {"label": month.label, "start": month.start, "end": month.end, "sites": sites}
+            for statement in CELL_WRITES[table]:
+                connection.execute(statement, cell)
 
 
 def rebuild(connection: Connection) -> int:
@@ -184,24 +232,12 @@ def rebuild(connection: Connection) -> int:
     if not instants:
         return 0
     months = month_range(Month.of(min(instants)), Month.of(max(instants)))
-    _write(connection, LotMonth, lot_month_rows, LOT_MONTH_COLUMNS, months, None)
-    _write(connection, ReceptionMonth, reception_month_rows, RECEPTION_MONTH_COLUMNS, months, None)
+    span = span_of(months)
+    connection.execute(insert(LotMonth).from_select(LOT_MONTH_COLUMNS, _lot_month_rows(span)))
+    connection.execute(
+        insert(ReceptionMonth).from_select(RECEPTION_MONTH_COLUMNS, _reception_month_rows(span))
+    )
     return len(months)
-
-
-def _write(
-    connection: Connection,
-    table: type[LotMonth] | type[ReceptionMonth],
-    rows: Callable[[Sequence[Month], Sequence[int] | None], Select[Any]],
-    columns: Sequence[str],
-    months: Sequence[Month],
-    sites: Sequence[int] | None,
-) -> None:
-    stale = delete(table).where(table.month.in_([m.label for m in months]))
-    if sites is not None:
-        stale = stale.where(table.site_id.in_(sites))
-    connection.execute(stale)
-    connection.execute(insert(table).from_select(columns, rows(months, sites)))
 
 
 @dataclass
