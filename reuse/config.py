@@ -25,6 +25,7 @@ class Settings:
     visibility_timeout_s: int = 3600
     rematch_after_s: int = 180
     token_trust_s: float = 5.0
+    webhook_allow_private: bool = True
     secret_key: str | None = None
     cookie_secure: bool = True
     ratelimit_storage_url: str = "memory://"
@@ -59,6 +60,8 @@ class Settings:
             visibility_timeout_s=int(env.get(f"{PREFIX}VISIBILITY_TIMEOUT_S", "3600")),
             rematch_after_s=int(env.get(f"{PREFIX}REMATCH_AFTER_S", "180")),
             token_trust_s=float(env.get(f"{PREFIX}TOKEN_TRUST_S", "5")),
+            webhook_allow_private=env.get(f"{PREFIX}WEBHOOK_ALLOW_PRIVATE", "1")
+            not in {"0", "false", "no"},
             secret_key=env.get(f"{PREFIX}SECRET_KEY") or None,
             cookie_secure=env.get(f"{PREFIX}COOKIE_SECURE", "1") not in {"0", "false", "no"},
             ratelimit_storage_url=env.get(f"{PREFIX}RATELIMIT_STORAGE_URL", "memory://"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +14,7 @@ from reuse.db import make_engine, make_session_factory
 from reuse.mail import Mailer, mailer_from
 from reuse.services.actor_directory import ActorDirectory
 from reuse.unit_of_work import AfterCommit, UnitOfWork
+from reuse.webhooks import post_json
 
 
 @dataclass
@@ -30,6 +33,11 @@ class Runtime:
         return mailer_from(
             self.settings.smtp_url, self.settings.mail_folder, self.settings.mail_from
         )
+
+    @property
+    def webhook_post(self) -> Callable[[str, bytes, Mapping[str, str]], int]:
+        """How webhooks are posted: to public addresses only, unless private ones are allowed."""
+        return partial(post_json, allow_private=self.settings.webhook_allow_private)
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from email.message import Message
@@ -79,10 +82,24 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def post_json(url: str, body: bytes, headers: Mapping[str, str], timeout_s: float = 5) -> int:
-    """POST `body` and return the 2xx status; raise WebhookFailed otherwise."""
+def post_json(
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout_s: float = 5,
+    *,
+    allow_private: bool = True,
+) -> int:
+    """POST `body` and return the 2xx status; raise WebhookFailed otherwise.
+
+    Unless `allow_private`, a URL whose host resolves to a loopback, private, link-local or
+    otherwise non-public address is refused before anything is sent (no request forgery
+    against the platform's own network, e.g. a cloud metadata service).
+    """
     if not url.lower().startswith(("http://", "https://")):
         raise WebhookFailed(None, "webhook URL must be http:// or https://")
+    if not allow_private:
+        _refuse_non_public(url)
     request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")  # noqa: S310 - scheme checked above
     opener = urllib.request.build_opener(_NoRedirect())
     try:
@@ -95,3 +112,20 @@ def post_json(url: str, body: bytes, headers: Mapping[str, str], timeout_s: floa
     if status >= 300:
         raise WebhookFailed(status, "not a success status")
     return status
+
+
+def _refuse_non_public(url: str) -> None:
+    """Raise WebhookFailed unless every address the URL's host resolves to is public."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, ValueError) as error:
+        raise WebhookFailed(None, f"cannot resolve {parts.hostname!r}: {error}") from error
+    for *_, address in found:
+        ip = ipaddress.ip_address(str(address[0]).split("%")[0])
+        if not ip.is_global:
+            raise WebhookFailed(
+                None,
+                f"refused: {parts.hostname} is {ip}, not a public address "
+                "(REUSE_WEBHOOK_ALLOW_PRIVATE=1 allows it)",
+            )

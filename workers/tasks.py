@@ -124,7 +124,10 @@ def deliver_webhook(self: Task, notification_id: int) -> bool:
     """POST a signed offer to the actor's webhook, retrying with backoff, then giving up."""
     rt = runtime(self)
     attempt = self.request.retries + 1
-    if notifications.deliver_webhook(rt.uow(), notification_id=notification_id, attempt=attempt):
+    delivered = notifications.deliver_webhook(
+        rt.uow(), notification_id=notification_id, attempt=attempt, post=rt.webhook_post
+    )
+    if delivered:
         return True
     if attempt >= WEBHOOK_ATTEMPTS:
         notifications.record_webhook_given_up(rt.uow(), rt.mailer, notification_id=notification_id)

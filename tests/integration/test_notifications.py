@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
@@ -458,6 +458,23 @@ def test_a_receiver_answering_500_leaves_a_failed_delivery_and_asks_for_a_retry(
         (2, 500, False),
     ]
     assert logged[0].error
+
+
+def test_a_platform_refusing_private_addresses_logs_the_refusal_and_posts_nothing(
+    runtime, uow, place, mailer, receiver
+) -> None:
+    notification_id = webhook_notification(uow, place, mailer, receiver.url)
+    denying = replace(runtime, settings=replace(runtime.settings, webhook_allow_private=False))
+
+    delivered = deliver_webhook(
+        uow, notification_id=notification_id, attempt=1, now=NOW, post=denying.webhook_post
+    )
+
+    assert not delivered
+    assert receiver.bodies == []
+    [logged] = deliveries(uow, notification_id)
+    assert (logged.status_code, logged.succeeded) == (None, False)
+    assert "127.0.0.1, not a public address" in (logged.error or "")
 
 
 def test_an_unreachable_webhook_is_a_failed_delivery_without_status(uow, place, mailer) -> None:

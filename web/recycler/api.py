@@ -208,7 +208,9 @@ def change_settings(body: dict[str, Any], actor_id: int) -> Any:
 @actors.response(200, schemas.DeliveryOut)
 def test_delivery(actor_id: int) -> Any:
     """Post a signed test event to my webhook now and say how it answered."""
-    return send_test_delivery(runtime().uow(), by=me().user_id, actor_id=actor_id)
+    return send_test_delivery(
+        runtime().uow(), by=me().user_id, actor_id=actor_id, post=runtime().webhook_post
+    )
 
 
 @actors.route("/<int:actor_id>/webhook/deliveries", methods=["GET"])

@@ -116,7 +116,9 @@ def test_delivery() -> ResponseReturnValue:
     actor_id, _settings = current()
     if DeliveryTestForm().validate_on_submit():
         try:
-            sent = send_test_delivery(runtime().uow(), by=me().user_id, actor_id=actor_id)
+            sent = send_test_delivery(
+                runtime().uow(), by=me().user_id, actor_id=actor_id, post=runtime().webhook_post
+            )
         except Conflict:
             flash(_("Save a webhook address first."), "error")
         else:
