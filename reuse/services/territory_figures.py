@@ -49,7 +49,7 @@ def territory_open_data(
 def _check_range(first: Month, last: Month) -> None:
     if last < first:
         raise ValidationFailed([FieldError("to", "before_from", "must not be before 'from'")])
-    if (last.year - first.year) * 12 + last.number - first.number >= LONGEST_RANGE_MONTHS:
+    if last.index - first.index >= LONGEST_RANGE_MONTHS:
         raise ValidationFailed(
             [FieldError("to", "too_long", f"at most {LONGEST_RANGE_MONTHS} months from 'from'")]
         )

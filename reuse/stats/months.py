@@ -47,9 +47,14 @@ class Month:
         """Local midnight of the next month's first day, in UTC."""
         return self.shifted(1).start
 
+    @property
+    def index(self) -> int:
+        """Months since year 0: consecutive months have consecutive indexes."""
+        return self.year * 12 + self.number - 1
+
     def shifted(self, months: int) -> Month:
         """The month `months` later (earlier when negative)."""
-        index = self.year * 12 + self.number - 1 + months
+        index = self.index + months
         return Month(index // 12, index % 12 + 1)
 
 
@@ -57,5 +62,5 @@ def month_range(first: Month, last: Month) -> tuple[Month, ...]:
     """Every month from `first` to `last`, both included."""
     if last < first:
         raise ValueError(f"{last.label} is before {first.label}")
-    count = (last.year - first.year) * 12 + last.number - first.number + 1
+    count = last.index - first.index + 1
     return tuple(first.shifted(n) for n in range(count))

@@ -208,8 +208,7 @@ def refresh(
     lots, receptions = set(lot_cells), set(reception_cells)
     if connection.dialect.name == "postgresql":
         for site, month in sorted(lots | receptions):
-            index = month.year * 12 + month.number - 1
-            connection.execute(select(func.pg_advisory_xact_lock(site, index)))
+            connection.execute(select(func.pg_advisory_xact_lock(site, month.index)))
     for cells, table in ((lots, LotMonth), (receptions, ReceptionMonth)):
         by_month: dict[Month, list[int]] = defaultdict(list)
         for site, month in sorted(cells):
