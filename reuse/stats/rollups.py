@@ -256,17 +256,22 @@ class Changes:
     receptions_of_lots: set[int] = field(default_factory=set)
     receptions: set[int] = field(default_factory=set)
 
-    def note(self, instance: object, *, whole: bool) -> None:
-        """Note `instance` if the figures can see its change (`whole`: added or deleted)."""
+    def note(self, instance: object, *, whole: bool, new: bool = False) -> None:
+        """Note `instance` if the figures can see its change (`whole`: added or deleted;
+        `new`: added)."""
         if isinstance(instance, Lot):
             if whole or _changed(instance, LOT_FIELDS) or _status_class_changed(instance):
-                self.lot_cells.update(_cells(instance, ("declared_at", "deadline")))
+                instants = (
+                    ("declared_at", "deadline") if _at_deadline(instance) else ("declared_at",)
+                )
+                self.lot_cells.update(_cells(instance, instants))
             if not whole and _changed(instance, ("subcategory_id",)):
                 self.receptions_of_lots.add(instance.id)
         elif isinstance(instance, Claim):
             if whole or _changed(instance, CLAIM_FIELDS):
                 self.deadlines_of.update(_values(instance, "lot_id"))
-                self.receptions_of_claims.add(instance.id)
+                if not new:  # a claim added now has no reception yet
+                    self.receptions_of_claims.add(instance.id)
         elif isinstance(instance, Reception):
             if whole or _changed(instance, RECEPTION_FIELDS):
                 self.reception_cells.update(_cells(instance, ("received_at",)))
@@ -278,7 +283,7 @@ class Changes:
         """The lot cells and reception cells to recompute."""
         lot_cells, reception_cells = set(self.lot_cells), set(self.reception_cells)
         for lot in map(partial(session.get, Lot), sorted(self.deadlines_of)):
-            if lot is not None:
+            if lot is not None and _at_deadline(lot):
                 lot_cells.add((lot.site_id, Month.of(lot.deadline)))
         for reception in map(partial(session.get, Reception), sorted(self.receptions)):
             if reception is not None:
@@ -307,6 +312,12 @@ def _status_class_changed(lot: Lot) -> bool:
     return not history.deleted or len(classes) > 1
 
 
+def _at_deadline(lot: Lot) -> bool:
+    """Whether the lot is, or was before the changes noted, in a row of its deadline month:
+    only expired lots and lots past expiry are (a lot's claims count there only then)."""
+    return any(_status_class(s) != "other" for s in _values(lot, "status"))
+
+
 def _status_class(status: str | None) -> str:
     if status == LotStatus.EXPIRED.value:
         return "expired"
@@ -330,7 +341,7 @@ def _cells(instance: object, instants: Sequence[str]) -> Iterator[Cell]:
 def _note_flushed(session: Session, _flush: UOWTransaction) -> None:
     changes = session.info.setdefault(CHANGES, Changes())
     for instance in session.new:
-        changes.note(instance, whole=True)
+        changes.note(instance, whole=True, new=True)
     for instance in session.deleted:
         changes.note(instance, whole=True)
     for instance in session.dirty:
