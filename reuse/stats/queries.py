@@ -23,7 +23,7 @@ from reuse.domain.vocabulary import OutcomeGroup
 from reuse.models import Claim, Co2Factor, Lot, LotMonth, ReceptionMonth, Site
 from reuse.stats.dimensions import Dimension
 from reuse.stats.months import Month
-from reuse.stats.rollups import month_of, raw
+from reuse.stats.rollups import raw
 
 Key = tuple[str, str]
 
@@ -84,10 +84,9 @@ def first_claim_seconds(
 ) -> dict[Key, list[int]]:
     """By month of declaration: the seconds from each claimed lot's declaration to its first
     claim (one value per lot, for the median)."""
-    month = month_of(Lot.declared_at, scope.months)
     declared_at = type_coerce(Lot.declared_at, DateTime(timezone=True))
     first = type_coerce(func.min(Claim.claimed_at), DateTime(timezone=True))
-    query = select(month, dim.key, dim.label, declared_at, first).select_from(Lot)
+    query = select(declared_at, dim.key, dim.label, first).select_from(Lot)
     query = query.join(Site, Site.id == Lot.site_id).join(Claim, Claim.lot_id == Lot.id)
     query = dim.apply(query, Lot).where(
         Lot.declared_at >= scope.months[0].start, Lot.declared_at < scope.months[-1].end
@@ -96,8 +95,8 @@ def first_claim_seconds(
         query = query.where(Site.territory_id == scope.territory_id)
     query = query.group_by(Lot.id, dim.key, dim.label)
     seconds: dict[Key, list[int]] = defaultdict(list)
-    for at, key, _, declared, first_claim in _rows(session, query, labels):
-        seconds[(at, key)].append(_seconds(declared, first_claim))
+    for declared, key, _, first_claim in _rows(session, query, labels):
+        seconds[(Month.of(declared).label, key)].append(_seconds(declared, first_claim))
     return seconds
 
 
