@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from reuse.benchmarks.cpu import Selector, cpu_seconds, in_groups, named, this_process
 from reuse.domain.errors import DomainError
 from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Membership, Territory, User
@@ -277,8 +278,12 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
     return ordered[max(0, ceil(fraction * len(ordered)) - 1)] if ordered else 0.0
 
 
-def figures(samples: Sequence[Sample], rate: float) -> dict[str, Any]:
-    """The bench's summary: the JSON keys first, then details."""
+def figures(
+    samples: Sequence[Sample], rate: float, cpu_s: Mapping[str, float] | None = None
+) -> dict[str, Any]:
+    """The bench's summary: the JSON keys first, then details; with the CPU seconds each kind
+    of process used while sending, the CPU milliseconds per request and the rate the machine's
+    cores could serve if they all did nothing else."""
     sending_s = max(s.sent_at for s in samples) - min(s.sent_at for s in samples) + 1 / rate
     reads = [s.latency_ms for s in samples if s.kind in READS]
     claims = [s.latency_ms for s in samples if s.kind == "claim"]
@@ -298,26 +303,55 @@ def figures(samples: Sequence[Sample], rate: float) -> dict[str, Any]:
         "by_kind": {kind: sum(s.kind == kind for s in samples) for kind in MIX},
         "errors_by_status": dict(sorted(Counter(str(s.status) for s in failed).items())),
         "load_average": [round(n, 2) for n in os.getloadavg()],
+    } | _cpu_figures(cpu_s or {}, len(samples))
+
+
+def _cpu_figures(cpu_s: Mapping[str, float], requests: int) -> dict[str, Any]:
+    if not cpu_s or not requests:
+        return {}
+    per_request = {kind: round(1000 * s / requests, 2) for kind, s in cpu_s.items()}
+    total_ms = sum(cpu_s.values()) * 1000 / requests
+    cores = os.cpu_count() or 1
+    return {
+        "cpu_ms_per_request": per_request,
+        "cpu_ms_per_request_total": round(total_ms, 2),
+        "cores": cores,
+        "rate_at_full_cpu": round(cores * 1000 / total_ms, 1) if total_ms else None,
     }
 
 
+@dataclass(frozen=True)
+class Front:
+    """The web front the bench loads, how it was set up, and the kinds of processes whose CPU
+    time the bench counts (those it started, this one, and a local PostgreSQL's)."""
+
+    url: str
+    setup: str
+    processes: dict[str, Selector]
+
+
 @contextmanager
-def front(runtime: Runtime, url: str | None) -> Iterator[tuple[str, str]]:
+def front(runtime: Runtime, url: str | None) -> Iterator[Front]:
     """The web front to load: the given URL, or the production topology started here."""
+    measured = {"load": this_process(), "postgres": named("postgres")}
     if url:
-        yield url.rstrip("/"), "external"
+        yield Front(url.rstrip("/"), "external", measured)
         return
     settings = runtime.settings
     logs = Path(tempfile.mkdtemp(prefix="reuse-bench-api-"))
     with running_topology(logs, settings.instance_path, _free_port()) as topology:
-        yield (
-            topology.url,
-            (
-                f"gunicorn {' '.join(WEB[3:5])} + 2 x `{' '.join(WORKER[3:])}` + beat; "
-                f"database {make_url(settings.database_url).render_as_string(hide_password=True)}, "
-                f"broker {maybe_sanitize_url(settings.broker_url)}, logs in {logs}"
-            ),
+        started = {
+            kind: in_groups(
+                {p.pid for name, p in topology.processes.items() if name.startswith(kind)}
+            )
+            for kind in ("web", "worker", "beat")
+        }
+        setup = (
+            f"gunicorn {' '.join(WEB[3:5])} + 2 x `{' '.join(WORKER[3:])}` + beat; "
+            f"database {make_url(settings.database_url).render_as_string(hide_password=True)}, "
+            f"broker {maybe_sanitize_url(settings.broker_url)}, logs in {logs}"
         )
+        yield Front(topology.url, setup, started | measured)
 
 
 def _free_port() -> int:
@@ -354,7 +388,10 @@ def api(
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     pools = Pools()
-    with front(runtime, url) as (base_url, setup):
-        warm_up(base_url, callers, pools, rate, warmup)
-        samples = drive(base_url, callers, pools, schedule(rate, seconds, seed), rate)
-    _echo(figures(samples, rate) | {"setup": setup}, as_json)
+    with front(runtime, url) as loaded:
+        warm_up(loaded.url, callers, pools, rate, warmup)
+        before = cpu_seconds(loaded.processes)
+        samples = drive(loaded.url, callers, pools, schedule(rate, seconds, seed), rate)
+        after = cpu_seconds(loaded.processes)
+    used = {kind: after[kind] - before[kind] for kind in after}
+    _echo(figures(samples, rate, used) | {"setup": loaded.setup}, as_json)

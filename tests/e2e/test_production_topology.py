@@ -115,3 +115,7 @@ def test_the_api_benchmark_sends_its_whole_schedule_and_reports_the_figures(
     assert figures["by_kind"]["claim"] > 0
     assert figures["read_p95_ms"] > 0
     assert figures["claim_p95_ms"] > 0
+    # Against a running front, the bench counts its own CPU time and the local PostgreSQL's.
+    assert set(figures["cpu_ms_per_request"]) == {"load", "postgres"}
+    assert figures["cpu_ms_per_request"]["load"] > 0
+    assert figures["rate_at_full_cpu"] > 0
