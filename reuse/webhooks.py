@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import socket
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from email.message import Message
-from typing import IO
+from functools import partial
+from typing import IO, Any
 
 TIMESTAMP_HEADER = "X-Reuse-Timestamp"
 SIGNATURE_HEADER = "X-Reuse-Signature"
@@ -98,10 +101,11 @@ def post_json(
     """
     if not url.lower().startswith(("http://", "https://")):
         raise WebhookFailed(None, "webhook URL must be http:// or https://")
+    handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
     if not allow_private:
-        _refuse_non_public(url)
+        handlers += _pinned_to(_public_addresses(url))
     request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")  # noqa: S310 - scheme checked above
-    opener = urllib.request.build_opener(_NoRedirect())
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(request, timeout=timeout_s) as response:
             status: int = response.status
@@ -114,18 +118,83 @@ def post_json(
     return status
 
 
-def _refuse_non_public(url: str) -> None:
-    """Raise WebhookFailed unless every address the URL's host resolves to is public."""
+def _public_addresses(url: str) -> tuple[str, ...]:
+    """The addresses the URL's host resolves to; WebhookFailed unless every one is public."""
     parts = urllib.parse.urlsplit(url)
     try:
         found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as error:
         raise WebhookFailed(None, f"cannot resolve {parts.hostname!r}: {error}") from error
-    for *_, address in found:
-        ip = ipaddress.ip_address(str(address[0]).split("%")[0])
+    addresses = tuple(dict.fromkeys(str(address[0]) for *_, address in found))
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global:
             raise WebhookFailed(
                 None,
                 f"refused: {parts.hostname} is {ip}, not a public address "
                 "(REUSE_WEBHOOK_ALLOW_PRIVATE=1 allows it)",
             )
+    return addresses
+
+
+def _pinned_to(addresses: tuple[str, ...]) -> list[urllib.request.BaseHandler]:
+    """Handlers whose connections go to `addresses` only, the ones checked: connecting does
+    not look the host up again, so a DNS answer that changed since the check (DNS rebinding)
+    cannot lead to another address. No proxy either: it would look the host up itself."""
+    return [
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTPHandler(addresses),
+        _PinnedHTTPSHandler(addresses),
+    ]
+
+
+def _connect_to(
+    addresses: tuple[str, ...],
+    address: tuple[str, int],
+    timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+    source_address: Any = None,
+) -> socket.socket:
+    """Connect to the port of `address` at the first of `addresses` that answers."""
+    failure = OSError(f"no address to connect to for {address[0]}")
+    for ip in addresses:
+        try:
+            return socket.create_connection((ip, address[1]), timeout, source_address)
+        except OSError as error:
+            failure = error
+    raise failure
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to the host's checked addresses, tried in turn."""
+
+    def __init__(self, *args: Any, addresses: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = partial(_connect_to, addresses)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the certificate and SNI are still checked against the host name."""
+
+    def __init__(self, *args: Any, addresses: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = partial(_connect_to, addresses)
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, addresses: tuple[str, ...]) -> None:
+        super().__init__()
+        self._addresses = addresses
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(_PinnedHTTPConnection, addresses=self._addresses), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, addresses: tuple[str, ...]) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(context=self._tls)
+        self._addresses = addresses
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = partial(_PinnedHTTPSConnection, addresses=self._addresses)
+        return self.do_open(connection, req, context=self._tls)
