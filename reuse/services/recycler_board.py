@@ -60,14 +60,14 @@ class ClaimFile:
     reception: ReceptionView | None
 
 
-def my_actor(uow: UnitOfWork, *, by: int) -> ActorCard:
-    """The actor a recycler works for (the first one when it holds several)."""
+def my_actors(uow: UnitOfWork, *, by: int) -> list[ActorCard]:
+    """The actors a recycler works for, by name (at least one, else NotFound)."""
     with uow:
         ids = _actor_ids(acting_user(uow.session, by))
         if not ids:
             raise NotFound("this account works for no reuse actor")
-        actor = uow.session.get_one(Actor, ids[0])
-        return ActorCard(actor.id, actor.slug, actor.name, actor.lat, actor.lon)
+        actors = uow.session.scalars(select(Actor).where(Actor.id.in_(ids)).order_by(Actor.name))
+        return [ActorCard(a.id, a.slug, a.name, a.lat, a.lon) for a in actors]
 
 
 def offers_board(uow: UnitOfWork, *, by: int, now: datetime) -> list[BoardOffer]:

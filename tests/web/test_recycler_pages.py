@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from reuse.domain.french import PARIS
 from reuse.domain.vocabulary import Role
-from reuse.models import Claim, NotificationSettings, Offer, OutcomeLine, Reception
+from reuse.models import Claim, Membership, NotificationSettings, Offer, OutcomeLine, Reception
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
@@ -328,3 +328,45 @@ def test_my_impact_shows_this_months_received_and_reused_kilograms_in_a_chart_an
     )
     assert totals.startswith("Douze mois 38 kg 30 kg")  # received, reused, then CO2e
     assert totals.endswith(" 1")  # one collection
+
+
+def test_a_recycler_of_two_actors_chooses_which_one_its_settings_and_impact_pages_are_about(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    with uow:
+        first = an_actor(uow.session, name="Emmaüs Morlaix")
+        second = an_actor(uow.session, name="Ressourcerie du Léon")
+        stranger = an_actor(uow.session, name="Recyclerie de Brest")
+        uow.commit()
+        first_id, second_id, stranger_id = first.id, second.id, stranger.id
+    user_id = sign_in_as(client, uow, Role.RECYCLER, actor_id=first_id)
+    with uow:
+        uow.session.add(Membership(user_id=user_id, role=Role.RECYCLER.value, actor_id=second_id))
+        uow.commit()
+
+    page = client.get("/recycleur/notifications/").get_data(as_text=True)
+    assert 'aria-current="page">Emmaüs Morlaix</a>' in page  # the first by name
+    assert f'href="/recycleur/notifications/?acteur={second_id}">Ressourcerie du Léon</a>' in page
+
+    url = f"/recycleur/notifications/?acteur={second_id}"
+    saved = client.post(url, data={"csrf_token": page_token(client, url), "email": "leon@tri.fr",
+                                   "mode": "digest"})  # fmt: skip
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"?acteur={second_id}")
+    with uow:
+        assert uow.session.get(NotificationSettings, first_id) is None
+        assert uow.session.get_one(NotificationSettings, second_id).email == "leon@tri.fr"
+
+    impact = client.get(f"/recycleur/impact?acteur={second_id}").get_data(as_text=True)
+    assert "Impact de Ressourcerie du Léon" in impact
+    assert client.get(f"/recycleur/impact?acteur={stranger_id}").status_code == 404
+    assert client.get(f"/recycleur/notifications/?acteur={stranger_id}").status_code == 404
+
+
+def test_a_recycler_of_one_actor_sees_no_choice_of_actor(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    a_recycler_with_an_offer(client, uow)
+    page = client.get("/recycleur/notifications/").get_data(as_text=True)
+    assert "actor-choice" not in page
+    assert 'action="/recycleur/notifications/"' in page

@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 
 from reuse.domain.vocabulary import Role
 from reuse.services.actor_impact import impact_of_actor
-from reuse.services.recycler_board import my_actor
 from reuse.stats import ActorMonth, Month
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime
 from web.pages.charts import BarChart, Series, stacked_bars
+from web.recycler.actor_choice import chosen_actor
 
 IMPACT_MONTHS = 12
 
@@ -27,13 +27,13 @@ protect(bp, Role.RECYCLER)
 @bp.route("")
 def impact() -> ResponseReturnValue:
     """My last twelve months: kilograms received and reused, CO2e avoided, collections."""
-    actor = my_actor(runtime().uow(), by=me().user_id)
+    choice = chosen_actor()
     last = Month.of(datetime.now(UTC))
-    months = impact_of_actor(runtime().uow(), by=me().user_id, actor_id=actor.id,
+    months = impact_of_actor(runtime().uow(), by=me().user_id, actor_id=choice.actor.id,
                              first=last.shifted(1 - IMPACT_MONTHS), last=last)  # fmt: skip
     days = [date.fromisoformat(f"{m.month}-01") for m in months]
-    return render_template("recycler/impact.html", actor=actor, months=months, days=days,
-                           chart=impact_chart(months))  # fmt: skip
+    return render_template("recycler/impact.html", choice=choice, actor=choice.actor,
+                           months=months, days=days, chart=impact_chart(months))  # fmt: skip
 
 
 def impact_chart(months: Sequence[ActorMonth]) -> BarChart:

@@ -19,11 +19,12 @@ from reuse.services.notification_settings import (
     send_test_delivery,
     webhook_log,
 )
-from reuse.services.recycler_board import category_choices, my_actor
+from reuse.services.recycler_board import category_choices
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime
 from web.pages.messages import attach_errors
+from web.recycler.actor_choice import ActorChoice, chosen_actor
 from web.recycler.forms import DeliveryTestForm, NotificationForm, WebhookForm
 
 bp = Blueprint("recycler_settings", __name__, url_prefix="/recycleur/notifications")
@@ -31,11 +32,11 @@ protect(bp, Role.RECYCLER)
 LOGGED = 20
 
 
-def current() -> tuple[int, SettingsView]:
-    """My actor's id and its settings as they stand."""
-    uow, by = runtime().uow(), me().user_id
-    actor_id = my_actor(uow, by=by).id
-    return actor_id, notification_settings(uow, by=by, actor_id=actor_id)
+def current() -> tuple[ActorChoice, SettingsView]:
+    """The actor of the page and its settings as they stand."""
+    choice = chosen_actor()
+    settings = notification_settings(runtime().uow(), by=me().user_id, actor_id=choice.actor.id)
+    return choice, settings
 
 
 def unchanged(view: SettingsView) -> SettingsChange:
@@ -46,21 +47,21 @@ def unchanged(view: SettingsView) -> SettingsChange:
 @bp.route("/", methods=["GET", "POST"])
 def notifications() -> ResponseReturnValue:
     """How I hear about offers: address, at once or in a daily digest, which categories."""
-    actor_id, settings = current()
+    choice, settings = current()
     form = notification_form(settings)
     if form.validate_on_submit():
         change = replace(unchanged(settings), mode=form.mode.data,
                          categories_of_interest=list(form.categories_of_interest.data or []),
                          email=(form.email.data or "").strip().lower() or None)  # fmt: skip
         try:
-            change_notification_settings(runtime().uow(), by=me().user_id, actor_id=actor_id,
-                                         change=change)  # fmt: skip
+            change_notification_settings(runtime().uow(), by=me().user_id,
+                                         actor_id=choice.actor.id, change=change)  # fmt: skip
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
         else:
             flash(_("Your notification settings are saved."), "success")
-            return redirect(url_for(".notifications"))
-    return page(actor_id, settings, form=form)
+            return redirect(url_for(".notifications", **choice.args))
+    return page(choice, settings, form=form)
 
 
 def notification_form(settings: SettingsView, **kwargs: object) -> NotificationForm:
@@ -75,54 +76,53 @@ def notification_form(settings: SettingsView, **kwargs: object) -> NotificationF
     return form
 
 
-def page(actor_id: int, settings: SettingsView, **forms: object) -> ResponseReturnValue:
+def page(choice: ActorChoice, settings: SettingsView, **forms: object) -> ResponseReturnValue:
     """The settings page with its three forms and the delivery log."""
     shown = {"webhook_form": WebhookForm(formdata=None, data={"url": settings.webhook_url}),
              "test_form": DeliveryTestForm()} | forms  # fmt: skip
     if "form" not in shown:
         shown["form"] = notification_form(settings, formdata=None)
-    log, _total = webhook_log(runtime().uow(), by=me().user_id, actor_id=actor_id,
+    log, _total = webhook_log(runtime().uow(), by=me().user_id, actor_id=choice.actor.id,
                               per_page=LOGGED)  # fmt: skip
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
-    return render_template("recycler/notifications.html", settings=settings, deliveries=log,
-                           **shown), status  # fmt: skip
+    return render_template("recycler/notifications.html", choice=choice, settings=settings,
+                           deliveries=log, **shown), status  # fmt: skip
 
 
 @bp.route("/webhook", methods=["POST"])
 def webhook() -> ResponseReturnValue:
     """Set or clear the webhook address; a new signing secret is shown this once."""
-    actor_id, settings = current()
+    choice, settings = current()
     form = WebhookForm()
     if form.validate_on_submit():
         change = replace(unchanged(settings), webhook_url=form.url.data or None,
                          rotate_secret=bool(form.new_secret.data))  # fmt: skip
         try:
             saved = change_notification_settings(runtime().uow(), by=me().user_id,
-                                                 actor_id=actor_id, change=change)  # fmt: skip
+                                                 actor_id=choice.actor.id, change=change)  # fmt: skip
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
         else:
             if saved.webhook_secret:  # shown on this answer only, never stored in a cookie
-                return page(actor_id, saved, secret=saved.webhook_secret)
+                return page(choice, saved, secret=saved.webhook_secret)
             flash(_("The webhook is saved.") if saved.webhook_url else
                   _("The webhook is turned off."), "success")  # fmt: skip
-            return redirect(url_for(".notifications"))
-    return page(actor_id, settings, webhook_form=form)
+            return redirect(url_for(".notifications", **choice.args))
+    return page(choice, settings, webhook_form=form)
 
 
 @bp.route("/webhook/essai", methods=["POST"])
 def test_delivery() -> ResponseReturnValue:
     """Post a signed test event to my webhook now; the answer goes to the delivery log."""
-    actor_id, _settings = current()
+    choice, _settings = current()
     if DeliveryTestForm().validate_on_submit():
         try:
-            sent = send_test_delivery(
-                runtime().uow(), by=me().user_id, actor_id=actor_id, post=runtime().webhook_post
-            )
+            sent = send_test_delivery(runtime().uow(), by=me().user_id, actor_id=choice.actor.id,
+                                      post=runtime().webhook_post)  # fmt: skip
         except Conflict:
             flash(_("Save a webhook address first."), "error")
         else:
             flash(_("The test event was delivered.") if sent.succeeded else
                   _("The test event was not delivered: see the delivery log."),
                   "success" if sent.succeeded else "error")  # fmt: skip
-    return redirect(url_for(".notifications"))
+    return redirect(url_for(".notifications", **choice.args))
