@@ -1,4 +1,5 @@
-"""Admins create and change territories (with their communes) and their sites."""
+"""Admins create and change territories (with their communes) and their sites, and add the
+communes a new territory groups when the shipped reference data lacks them."""
 
 from __future__ import annotations
 
@@ -23,10 +24,18 @@ from reuse.services.administration import (
     unique_errors,
     weekday_errors,
 )
-from reuse.services.territory_directory import SiteView, TerritoryView, site_view, territory_view
+from reuse.services.territory_directory import (
+    CommuneView,
+    SiteView,
+    TerritoryView,
+    commune_view,
+    site_view,
+    territory_view,
+)
 from reuse.unit_of_work import UnitOfWork
 
 SIREN = re.compile(r"^\d{9}$")
+INSEE = re.compile(r"^(\d{2}|2A|2B)\d{3}$")  # a commune's INSEE code (Corsica: 2A, 2B)
 TERRITORY_FIELDS = ("name", "siren", "wave_size", "wave_growth", "hold_window_minutes", "communes")
 SITE_FIELDS = ("name", "commune_insee", "lat", "lon", "coordinates_approximate",
                "opening_weekdays", "active")  # fmt: skip
@@ -54,6 +63,39 @@ class SiteDraft:
     opening_weekdays: tuple[int, ...]
     coordinates_approximate: bool = False
     active: bool = True
+
+
+@dataclass(frozen=True)
+class CommuneDraft:
+    insee: str
+    name: str
+    lat: float  # its town hall, where the matching measures from when a site's is approximate
+    lon: float
+    population: int | None = None
+
+
+def create_commune(uow: UnitOfWork, *, by: int, draft: CommuneDraft) -> CommuneView:
+    """Add a commune, in no territory yet: a territory then groups it by its INSEE code."""
+    with uow:
+        admin_of(uow.session, by)
+        refuse(_commune_draft_errors(uow.session, draft))
+        commune = Commune(**asdict(draft), territory_id=None)
+        uow.session.add(commune)
+        uow.commit()
+        return commune_view(commune)
+
+
+def _commune_draft_errors(session: Session, draft: CommuneDraft) -> list[FieldError]:
+    errors = []
+    if not INSEE.match(draft.insee):
+        errors.append(FieldError("insee", "invalid", "five characters, for example 29151"))
+    elif session.get(Commune, draft.insee) is not None:
+        errors.append(FieldError("insee", "taken", f"{draft.insee} is already used"))
+    errors += name_errors("name", draft.name)
+    errors += coordinate_errors(draft.lat, draft.lon)
+    if draft.population is not None:
+        errors += _bound("population", draft.population, 0, 10_000_000)
+    return errors
 
 
 def create_territory(uow: UnitOfWork, *, by: int, draft: TerritoryDraft) -> TerritoryView:

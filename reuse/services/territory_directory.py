@@ -121,6 +121,11 @@ def list_communes(uow: UnitOfWork, *, by: int, territory_id: int) -> list[Commun
         readable_territory(uow.session, by, territory_id)
         query = select(Commune).where(Commune.territory_id == territory_id)
         return [
-            CommuneView(c.insee, c.name, c.population, c.lat, c.lon)
+            commune_view(c)
             for c in uow.session.scalars(query.order_by(Commune.name, Commune.insee))
         ]
+
+
+def commune_view(commune: Commune) -> CommuneView:
+    """What is shown of a commune."""
+    return CommuneView(commune.insee, commune.name, commune.population, commune.lat, commune.lon)

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from reuse.domain.vocabulary import Role
-from reuse.models import Actor, FactorSet, Site, User
+from reuse.models import Actor, Commune, FactorSet, Site, User
 from reuse.unit_of_work import UnitOfWork
 
 from builders import a_site, unique
@@ -72,6 +72,39 @@ def test_a_bad_territory_is_refused_field_by_field(
     assert refused_fields(client.post("/api/admin/territories", json=body, headers=admin)) == {
         "slug", "name", "siren", "wave_size",
     }  # fmt: skip
+
+
+def test_an_admin_adds_a_commune_that_a_new_territory_then_groups(
+    client: FlaskClient, uow: UnitOfWork, admin: dict[str, str]
+) -> None:
+    with uow:
+        taken = set(uow.session.scalars(select(Commune.insee)))
+    code = next(str(n) for n in range(95000, 99999) if str(n) not in taken)
+    commune = {"insee": code, "name": "Plounéour-Ménez", "lat": 48.44, "lon": -3.89,
+               "population": 1300}  # fmt: skip
+    created = client.post("/api/admin/communes", json=commune, headers=admin)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json() == commune
+    territory = {"slug": unique("epci"), "name": "Monts d'Arrée", "siren": str(uuid.uuid4().int)[:9],
+                 "communes": [code]}  # fmt: skip
+    grouped = client.post("/api/admin/territories", json=territory, headers=admin)
+    assert grouped.status_code == 201, grouped.get_json()
+    assert grouped.get_json()["communes"] == [code]
+    assert refused_fields(client.post("/api/admin/communes", json=commune, headers=admin)) == {
+        "insee"
+    }
+
+
+def test_a_bad_commune_is_refused_field_by_field_and_not_written(
+    client: FlaskClient, uow: UnitOfWork, admin: dict[str, str]
+) -> None:
+    before = count(uow, Commune)
+    bad = {"insee": "2915", "name": " ", "lat": 91.0, "lon": -3.89, "population": -1}
+    refused = client.post("/api/admin/communes", json=bad, headers=admin)
+    assert refused_fields(refused) == {"insee", "name", "lat", "population"}
+    unknown = client.post("/api/admin/communes", json={**bad, "mayor": "x"}, headers=admin)
+    assert "mayor" in refused_fields(unknown)
+    assert count(uow, Commune) == before
 
 
 def test_an_admin_adds_a_site_and_agents_see_it(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 import reuse.refdata
 from reuse.domain.vocabulary import Role
-from reuse.models import Actor, FactorSet, Site, Territory, User
+from reuse.models import Actor, Commune, FactorSet, Site, Territory, User
 from reuse.unit_of_work import UnitOfWork
 
 from builders import a_site, an_actor
@@ -61,6 +61,7 @@ def test_each_admin_page_is_in_french(admin: FlaskClient, uow: UnitOfWork) -> No
         "/admin/utilisateurs": "Ajouter un utilisateur",
         "/admin/categories": "Mobilier",
         "/admin/facteurs": "Charger une nouvelle version",
+        "/admin/communes/nouvelle": "Latitude de la mairie",
     }
     for url, text in expected.items():
         response = admin.get(url)
@@ -188,3 +189,42 @@ def test_a_factor_set_is_loaded_once_and_a_second_load_of_its_version_is_refused
     assert refused.status_code == 422
     assert "déjà" in field_error(refused.get_data(as_text=True), "version")
     assert count(uow, FactorSet) >= 2
+
+
+def test_an_admin_adds_a_missing_commune_and_a_bad_code_is_refused_in_french(
+    admin: FlaskClient, uow: UnitOfWork
+) -> None:
+    url = "/admin/communes/nouvelle"
+    before = count(uow, Commune)
+    refused = post(admin, url, insee="2915", name="Plounéour-Ménez", lat="48,44", lon="-3,89")
+    assert refused.status_code == 422
+    assert "Un code INSEE compte 5 caractères" in field_error(
+        refused.get_data(as_text=True), "insee"
+    )
+    assert count(uow, Commune) == before
+    code = free_insee(uow)
+    added = post(admin, url, insee=code, name="Plounéour-Ménez", lat="48,44", lon="-3,89",
+                 population="1300")  # fmt: skip
+    assert added.status_code == 302
+    assert "un territoire peut maintenant la regrouper" in admin.get("/admin/").get_data(
+        as_text=True
+    )
+    with uow:
+        commune = uow.session.get_one(Commune, code)
+        assert (commune.name, commune.lat, commune.lon, commune.population) == (
+            "Plounéour-Ménez", 48.44, -3.89, 1300,
+        )  # fmt: skip
+        assert commune.territory_id is None
+    again = post(admin, url, insee=code, name="Doublon", lat="48", lon="-3")
+    assert "Cette commune existe déjà" in field_error(again.get_data(as_text=True), "insee")
+
+
+def free_insee(uow: UnitOfWork) -> str:
+    """An INSEE-shaped code no commune holds (outside Finistère's 29…)."""
+    with uow:
+        taken = set(uow.session.scalars(select(Commune.insee)))
+    return next(
+        code
+        for n in range(10000, 99999)
+        if (code := str(n)) not in taken and not code.startswith("29")
+    )

@@ -181,6 +181,7 @@ ROUTES: dict[str, Case] = {
     "PATCH /api/admin/territories/<int:territory_id>": Case(
         ADMINS, territory, body={"hold_window_minutes": 90}
     ),
+    "POST /api/admin/communes": Case(ADMINS, body={"insee": "2915", "name": "Matrix"}),
     "POST /api/admin/sites": Case(ADMINS, body={"slug": "matrix-site", "territory_id": 0}),
     "PATCH /api/admin/sites/<int:site_id>": Case(
         ADMINS, lambda w: {"site_id": w.site_id}, body={"name": "Déchèterie renommée"}
@@ -249,6 +250,8 @@ ROUTES: dict[str, Case] = {
     "GET /admin/categories": page(ADMINS),
     "POST /admin/categories": page(ADMINS),
     "POST /admin/categories/<slug>": page(ADMINS, lambda w: {"slug": "mobilier"}),
+    "GET /admin/communes/nouvelle": page(ADMINS),
+    "POST /admin/communes/nouvelle": page(ADMINS),
     "GET /admin/facteurs": page(ADMINS),
     "POST /admin/facteurs": page(ADMINS),
     "GET /recycleur/": page(RECYCLERS),

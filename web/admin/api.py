@@ -1,4 +1,5 @@
-"""Platform administration as JSON: territories, sites, actors, users, taxonomy, factor sets.
+"""Platform administration as JSON: territories, communes, sites, actors, users, taxonomy,
+factor sets.
 
 Admins read territories, sites, communes, categories and actors through the directory
 endpoints, which show them everything.
@@ -13,8 +14,10 @@ from werkzeug.datastructures import FileStorage
 from reuse.domain.vocabulary import Role
 from reuse.services.administration_actors import ActorDraft, create_actor, update_actor
 from reuse.services.administration_places import (
+    CommuneDraft,
     SiteDraft,
     TerritoryDraft,
+    create_commune,
     create_site,
     create_territory,
     update_site,
@@ -40,7 +43,14 @@ from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import forget_trusted_tokens, me
 from web.context import runtime
-from web.territory.schemas import ActorOut, CategoryOut, SiteOut, SubcategoryOut, TerritoryOut
+from web.territory.schemas import (
+    ActorOut,
+    CategoryOut,
+    CommuneOut,
+    SiteOut,
+    SubcategoryOut,
+    TerritoryOut,
+)
 
 admin = Blueprint("admin", __name__, url_prefix="/api/admin", description="Administration")
 protect(admin, Role.ADMIN)
@@ -62,6 +72,14 @@ def change_territory(changes: dict[str, Any], territory_id: int) -> Any:
     return update_territory(
         runtime().uow(), by=me().user_id, territory_id=territory_id, changes=changes
     )
+
+
+@admin.route("/communes", methods=["POST"])
+@admin.arguments(schemas.CommuneIn)
+@admin.response(201, CommuneOut)
+def add_commune(body: dict[str, Any]) -> Any:
+    """Add a commune, in no territory yet, for a territory to group by its INSEE code."""
+    return create_commune(runtime().uow(), by=me().user_id, draft=CommuneDraft(**body))
 
 
 @admin.route("/sites", methods=["POST"])

@@ -109,6 +109,27 @@ class PlaceFields(FlaskForm):
                 "coordinates_approximate": self.coordinates_approximate.data}  # fmt: skip
 
 
+class CommuneForm(FlaskForm):
+    insee = StringField(_l("INSEE code"), validators=[DataRequired(REQUIRED)],
+                        description=_l("Five characters, for example 29151."))  # fmt: skip
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    lat = number(
+        _l("Latitude of the town hall"), description=_l("In degrees, for example 48,5779.")
+    )
+    lon = number(
+        _l("Longitude of the town hall"), description=_l("In degrees, for example -3,8279.")
+    )
+    population = IntegerField(_l("Population"), validators=[Optional()])
+
+    def values(self) -> dict[str, Any]:
+        """The fields as the use case takes them (the form was validated: lat and lon are given)."""
+        assert self.lat.data is not None
+        assert self.lon.data is not None
+        return {"insee": (self.insee.data or "").strip().upper(), "name": self.name.data,
+                "lat": float(self.lat.data), "lon": float(self.lon.data),
+                "population": self.population.data}  # fmt: skip
+
+
 class SiteForm(PlaceFields):
     slug = StringField(_l("Identifier (slug)"), validators=[DataRequired(REQUIRED)],
                        description=_l("Lowercase letters, digits and dashes; never changes."))  # fmt: skip

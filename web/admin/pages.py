@@ -16,8 +16,10 @@ from werkzeug.exceptions import NotFound
 from reuse.domain.errors import Conflict, FieldError, ValidationFailed
 from reuse.domain.vocabulary import Role
 from reuse.services.administration_places import (
+    CommuneDraft,
     SiteDraft,
     TerritoryDraft,
+    create_commune,
     create_site,
     create_territory,
     update_site,
@@ -38,6 +40,7 @@ from reuse.services.territory_directory import (
 )
 from web.admin.forms import (
     CategoryForm,
+    CommuneForm,
     FactorSetForm,
     RenameForm,
     SiteForm,
@@ -114,6 +117,19 @@ def territory(territory_id: int) -> ResponseReturnValue:
     sites = list_sites(**acting(), territory_id=territory_id)
     return render_template("admin/territory.html", form=form, territory=current,
                            sites=sites), status(form)  # fmt: skip
+
+
+@bp.route("/communes/nouvelle", methods=["GET", "POST"])
+def new_commune() -> ResponseReturnValue:
+    """Add a commune the reference data lacks, for a territory to group."""
+    form = CommuneForm()
+    if saved(
+        form,
+        lambda: create_commune(**acting(), draft=CommuneDraft(**form.values())),
+        _("The commune is added: a territory can now group it by its INSEE code."),
+    ):
+        return redirect(url_for(".territories"))
+    return render_template("admin/commune.html", form=form), status(form)
 
 
 def site_form(territory_id: int, **values: Any) -> SiteForm:

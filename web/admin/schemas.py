@@ -66,6 +66,14 @@ class SiteIn(SiteChanges):
     opening_weekdays = weekdays(required=True)
 
 
+class CommuneIn(Strict):
+    insee = fields.String(required=True, metadata={"example": "29151", "description": "INSEE code"})
+    name = fields.String(required=True, metadata={"example": "Morlaix"})
+    lat = fields.Float(required=True, allow_nan=False, metadata={"description": "its town hall"})
+    lon = fields.Float(required=True, allow_nan=False)
+    population = fields.Integer(allow_none=True, strict=True)
+
+
 class AcceptanceIn(Strict):
     subcategory = fields.String(required=True, metadata={"example": "mobilier.canape"})
     conditions = fields.List(
