@@ -91,6 +91,11 @@ class PageQuery(Strict):
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
 
 
+def page_of(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
+    """A page of items with its place in the whole list (the body of every paginated list)."""
+    return {"items": items, "page": {"page": page, "per_page": per_page, "total": total}}
+
+
 class PageInfo(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)

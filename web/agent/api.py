@@ -15,6 +15,7 @@ from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime
+from web.schemas import page_of
 
 DEFAULT_HOLD = timedelta(days=7)
 
@@ -32,7 +33,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     page, per_page = query.pop("page"), query.pop("per_page")
     items, total = list_lots(runtime().uow(), by=me().user_id, filters=LotFilters(**query),
                              page=page, per_page=per_page)  # fmt: skip
-    return {"items": items, "page": {"page": page, "per_page": per_page, "total": total}}
+    return page_of(items, total, page, per_page)
 
 
 @lots.route("/<int:lot_id>", methods=["GET"])

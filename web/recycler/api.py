@@ -30,7 +30,7 @@ from web.auth.session import me
 from web.context import runtime
 from web.idempotency import HEADER
 from web.recycler import schemas
-from web.schemas import PageQuery
+from web.schemas import PageQuery, page_of
 
 offers = Blueprint("offers", __name__, url_prefix="/api/offers", description="My actor's offers")
 protect(offers, Role.RECYCLER)
@@ -57,11 +57,6 @@ actors = Blueprint(
 )
 protect(actors, Role.RECYCLER)
 BLUEPRINTS = (offers, claims, claim_steps, no_shows, receptions, outcomes, notifications, actors)
-
-
-def page_of(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
-    """A page of items with its place in the whole list."""
-    return {"items": items, "page": {"page": page, "per_page": per_page, "total": total}}
 
 
 @offers.route("", methods=["GET"])
