@@ -72,11 +72,26 @@ def subcategory_labels(session: Session) -> dict[int, tuple[str, str]]:
 
 def list_actors(uow: UnitOfWork, *, by: int) -> list[ActorView]:
     """The actors I may see, by name."""
+    return page_of_actors(uow, by=by)[0]
+
+
+def page_of_actors(
+    uow: UnitOfWork, *, by: int, page: int = 1, per_page: int | None = None
+) -> tuple[list[ActorView], int]:
+    """One page of the actors I may see, by name (all of them without `per_page`), and how
+    many there are in all."""
     with uow:
-        query = select(Actor).where(_visible(uow.session, by)).order_by(Actor.name, Actor.id)
-        actors = uow.session.scalars(query.options(selectinload(Actor.accepts)))
+        visible = _visible(uow.session, by)
+        query = select(Actor).where(visible).order_by(Actor.name, Actor.id)
+        if per_page is not None:
+            query = query.limit(per_page).offset((page - 1) * per_page)
+        actors = list(uow.session.scalars(query.options(selectinload(Actor.accepts))))
+        if per_page is None:
+            total = len(actors)
+        else:
+            total = uow.session.scalar(select(func.count(Actor.id)).where(visible)) or 0
         labels = subcategory_labels(uow.session)
-        return [actor_view(a, labels) for a in actors]
+        return [actor_view(a, labels) for a in actors], total
 
 
 def get_actor(uow: UnitOfWork, *, by: int, actor_id: int) -> ActorView:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from reuse.domain.vocabulary import Role
-from reuse.models import Offer
+from reuse.models import Actor, Offer
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.claims import claim_offer
 from reuse.services.lots import declare_lot
@@ -30,6 +30,7 @@ from builders import NOW, a_draft, a_recycler_of, a_site, an_actor, an_agent_of
 from tests_web import sign_in_as
 
 MORLAIX, STRASBOURG = (48.57784, -3.82792), (48.58392, 7.74553)
+OFF_OUESSANT = (48.2, -6.9)
 MARCH = "from=2026-03&to=2026-03"
 
 
@@ -229,7 +230,24 @@ def test_the_taxonomy_lists_each_subcategory_with_its_weight_filiere_and_waste_c
 
 
 def actor_ids(client: FlaskClient) -> list[int]:
-    return [a["id"] for a in client.get("/api/actors").get_json()]
+    return [a["id"] for a in client.get("/api/actors?per_page=200").get_json()["items"]]
+
+
+def test_the_directory_comes_a_page_at_a_time_by_name(client: FlaskClient, uow: UnitOfWork) -> None:
+    place = a_place(uow, OFF_OUESSANT)  # nobody else's actors reach this far out at sea
+    with uow:
+        for name in ("Atelier vélo", "Ressourcerie du large"):
+            an_actor(uow.session, name=name, lat=OFF_OUESSANT[0], lon=OFF_OUESSANT[1])
+        uow.session.get_one(Actor, place.actor_id).name = "Emmaüs des îles"
+        uow.commit()
+    a_viewer_of(client, uow, place)
+    first = client.get("/api/actors?per_page=2").get_json()
+    assert [a["name"] for a in first["items"]] == ["Atelier vélo", "Emmaüs des îles"]
+    assert first["page"] == {"page": 1, "per_page": 2, "total": 3}
+    second = client.get("/api/actors?per_page=2&page=2").get_json()
+    assert [a["name"] for a in second["items"]] == ["Ressourcerie du large"]
+    refused = client.get("/api/actors?per_page=0")
+    assert (refused.status_code, refused.mimetype) == (422, "application/problem+json")
 
 
 def test_the_directory_shows_the_actors_serving_my_territory_only(

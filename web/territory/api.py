@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response
 
 from reuse.domain.vocabulary import Role
-from reuse.services.actors import get_actor, list_actors
+from reuse.services.actors import get_actor, page_of_actors
 from reuse.services.taxonomy import list_categories
 from reuse.services.territory_directory import (
     get_territory,
@@ -24,6 +24,7 @@ from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import me
 from web.context import runtime
+from web.schemas import PageQuery, page_of
 from web.territory import schemas
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,10 +156,13 @@ def categories() -> Any:
 
 
 @directory.route("/actors", methods=["GET"])
-@directory.response(200, schemas.ActorOut(many=True))
-def actors() -> Any:
-    """The actors serving my territories (my own actor for recyclers; all for admins)."""
-    return list_actors(runtime().uow(), by=me().user_id)
+@directory.arguments(PageQuery, location="query")
+@directory.response(200, schemas.ActorPage)
+def actors(query: dict[str, int]) -> Any:
+    """The actors serving my territories (my own actor for recyclers; all for admins), by
+    name, a page at a time."""
+    found, total = page_of_actors(runtime().uow(), by=me().user_id, **query)
+    return page_of(found, total, query["page"], query["per_page"])
 
 
 @directory.route("/actors/<int:actor_id>", methods=["GET"])

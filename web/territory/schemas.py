@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from reuse.stats.months import MONTH_PATTERN, Month
-from web.schemas import DECIMAL_STRING, Strict, kilograms
+from web.schemas import DECIMAL_STRING, PageInfo, Strict, kilograms
 
 BREAKDOWNS = {"category": "category", "subcategory": "subcategory", "site": "site",
               "actor": "actor", "commune": "commune", "filiere": "rep"}  # fmt: skip
@@ -104,6 +104,11 @@ class ActorOut(Schema):
     contact_email = fields.String(allow_none=True)
     notes = fields.String(required=True)
     accepts = fields.List(fields.Nested(AcceptedOut), required=True)
+
+
+class ActorPage(Schema):
+    items = fields.List(fields.Nested(ActorOut), required=True)
+    page = fields.Nested(PageInfo, required=True)
 
 
 class MonthRange(Strict):
