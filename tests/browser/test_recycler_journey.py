@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from reuse.domain.lots import LotDraft, Photo
-from reuse.models import Actor, ActorAcceptance, Claim, Site, Subcategory, User
+from reuse.models import Actor, ActorAcceptance, Claim, Membership, Site, Subcategory, User
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
@@ -161,3 +161,34 @@ def test_a_refused_pickup_shows_its_french_message_next_to_the_field_and_books_n
     with live_app.runtime.uow() as uow:
         query = select(Claim.pickup_at).where(Claim.lot_id == offered.lot_id)
         assert uow.session.scalars(query).all() == [None]
+
+
+def test_a_recycler_of_two_actors_switches_between_their_notification_settings(
+    offline_tiles: Page, live_app: LiveApp
+) -> None:
+    page = offline_tiles
+    tag = uuid.uuid4().hex[:8]
+    email = f"deux-structures-{tag}@morlaix.example"
+    with live_app.runtime.uow() as uow:
+        names = (f"Atelier vélo {tag}", f"Recyclerie des monts {tag}")
+        actors = [Actor(slug=f"structure-{n}-{tag}", name=name, kind="ressourcerie",
+                        commune_insee="29151", commune_name="Morlaix", lat=48.58, lon=-3.83,
+                        radius_km=Decimal(30), weekly_capacity_kg=Decimal(1000),
+                        collection_weekdays=[2, 4]) for n, name in enumerate(names)]  # fmt: skip
+        uow.session.add_all(actors)
+        uow.session.flush()
+        user = a_user(email, "recycler", actor_id=actors[0].id)
+        user.memberships.append(Membership(role="recycler", actor_id=actors[1].id))
+        uow.session.add(user)
+        uow.commit()
+    sign_in_as(page, email, "/recycleur/")
+    page.goto("/recycleur/notifications/")
+    choice = page.get_by_role("navigation", name="Vos acteurs du réemploi")
+    expect(choice.locator("[aria-current=page]")).to_have_text(names[0])
+    assert audit(page, "recycleur-notifications-deux-acteurs") == []
+    choice.get_by_role("link", name=names[1]).click()
+    expect(choice.locator("[aria-current=page]")).to_have_text(names[1])
+    page.get_by_label("Adresse e-mail pour les propositions").fill(f"monts-{tag}@morlaix.example")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("Vos réglages de notification sont enregistrés.")).to_be_visible()
+    expect(choice.locator("[aria-current=page]")).to_have_text(names[1])

@@ -172,6 +172,7 @@ ADMIN_PAGES = {
     "admin-utilisateurs": "/admin/utilisateurs",
     "admin-categories": "/admin/categories",
     "admin-facteurs": "/admin/facteurs",
+    "admin-commune-nouvelle": "/admin/communes/nouvelle",
 }
 
 
