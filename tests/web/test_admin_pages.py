@@ -228,3 +228,18 @@ def free_insee(uow: UnitOfWork) -> str:
         for n in range(10000, 99999)
         if (code := str(n)) not in taken and not code.startswith("29")
     )
+
+
+def test_the_actors_list_comes_fifty_at_a_time_by_name(admin: FlaskClient, uow: UnitOfWork) -> None:
+    with uow:
+        for n in range(51):
+            an_actor(uow.session, name=f"Acteur de la liste {n:02d}")
+        uow.commit()
+    total = count(uow, Actor)
+    first = admin.get("/admin/acteurs").get_data(as_text=True)
+    assert f"{total} acteurs du réemploi" in first.replace("\u202f", " ")
+    assert first.split("<tbody>")[1].count("<tr>") == 50
+    assert 'href="/admin/acteurs?page=2"' in first
+    last_page = (total + 49) // 50
+    last = admin.get(f"/admin/acteurs?page={last_page}").get_data(as_text=True)
+    assert last.split("<tbody>")[1].count("<tr>") == total - 50 * (last_page - 1)

@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import SelectChoice
 
 from reuse.domain.vocabulary import Role
-from reuse.services.actors import get_actor, list_actors
+from reuse.services.actors import get_actor, list_actors, page_of_actors
 from reuse.services.administration_actors import (
     Acceptances,
     ActorDraft,
@@ -35,6 +35,7 @@ from web.auth.session import forget_trusted_tokens
 from web.context import runtime
 
 ACCEPTS = "accepte:"
+ACTORS_PER_PAGE = 50
 
 bp = Blueprint("admin_members", __name__, url_prefix="/admin")
 protect(bp, Role.ADMIN)
@@ -42,8 +43,11 @@ protect(bp, Role.ADMIN)
 
 @bp.route("/acteurs")
 def actors() -> ResponseReturnValue:
-    """Every reuse actor, active or not."""
-    return render_template("admin/actors.html", actors=list_actors(**acting()))
+    """Every reuse actor, active or not, by name, a page at a time."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    found, total = page_of_actors(**acting(), page=page, per_page=ACTORS_PER_PAGE)
+    return render_template("admin/actors.html", actors=found, total=total, page=page,
+                           per_page=ACTORS_PER_PAGE)  # fmt: skip
 
 
 def accepted() -> Acceptances:
