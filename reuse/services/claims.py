@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from reuse.domain.claims import (
     ClaimRequest,
@@ -98,7 +98,7 @@ def _claim(
 
 
 def _offer(uow: UnitOfWork, offer_id: int) -> Offer:
-    offer = uow.session.get(Offer, offer_id)
+    offer = uow.session.get(Offer, offer_id, options=[joinedload(Offer.lot)])
     if offer is None:
         raise NotFound(f"no offer {offer_id}")
     return offer
@@ -130,16 +130,20 @@ def _replayed(uow: UnitOfWork, offer: Offer, key: str | None) -> ClaimResult | N
 
 
 def _take_from_lot(uow: UnitOfWork, lot: Lot, kilograms: Decimal, at: datetime) -> None:
-    """Lower what is left of the lot in one conditional update, or refuse saying what is left."""
-    taken = uow.session.execute(
+    """Lower what is left of the lot in one conditional update, or refuse saying what is left.
+
+    The update returns the whole row it locked, which replaces the lot as loaded (another
+    claim may have changed it since)."""
+    taken = uow.session.scalars(
         update(Lot)
         .where(Lot.id == lot.id, Lot.remaining_kg >= kilograms, Lot.status.in_(CLAIMABLE_LOTS))
         .values(remaining_kg=Lot.remaining_kg - kilograms, updated_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    uow.session.refresh(lot)
-    if cast(CursorResult[Any], taken).rowcount == 1:
+        .returning(Lot)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if taken is not None:
         return
+    uow.session.refresh(lot)
     if lot.status not in CLAIMABLE_LOTS:
         raise Conflict(f"this lot is {lot.status}: it can no longer be claimed (0.000 kg left)")
     raise Conflict(nothing_left(lot.remaining_kg))
