@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from reuse.models import OutboxMessage
@@ -45,23 +45,32 @@ def relay(
     at = now or datetime.now(UTC)
     published = failed = 0
     with sessions() as session, session.begin():
-        for message in session.scalars(_due(at, batch)):
+        # One statement locks the due rows and marks them sent; the transaction commits only
+        # after publishing, and a row whose publish failed is put back pending first.
+        claimed = session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(_due(at, batch)))
+            .values(sent_at=at)
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).all()
+        for message in sorted(claimed, key=lambda m: m.id):
             try:
                 publisher.publish(message)
             except Exception as error:
+                message.sent_at = None
                 message.attempts += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 message.available_at = at + backoff(message.attempts)
                 failed += 1
             else:
-                message.sent_at = at
                 published += 1
     return RelayResult(published, failed)
 
 
-def _due(at: datetime, batch: int) -> Select[OutboxMessage]:
+def _due(at: datetime, batch: int) -> Select[int]:
     return (
-        select(OutboxMessage)
+        select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.available_at <= at)
         .order_by(OutboxMessage.id)
         .limit(batch)
