@@ -25,6 +25,8 @@ class Lot(Base):
         Index("ix_lot_status_deadline", "status", "deadline"),
         Index("ix_lot_site_declared_at", "site_id", "declared_at"),
         Index("ix_lot_site_deadline", "site_id", "deadline"),
+        # Lists are newest first: a page is read off this index, whatever the lots' count.
+        Index("ix_lot_declared_at_id", "declared_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
