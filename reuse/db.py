@@ -62,5 +62,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def read_only(engine: Engine) -> Engine:
-    """The same engine for read-only work: on SQLite its transactions begin deferred."""
-    return engine.execution_options(**{READ_ONLY: True})
+    """The same engine for read-only work: on SQLite its transactions begin deferred (no write
+    lock); on PostgreSQL each statement runs in autocommit, sparing every read its BEGIN and
+    ROLLBACK round trips (the statements of one read may then see different commits)."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from reuse.config import Settings
-from reuse.db import make_engine, make_session_factory
+from reuse.db import make_engine, make_session_factory, read_only
 from reuse.mail import Mailer, mailer_from
 from reuse.services.actor_directory import ActorDirectory
 from reuse.unit_of_work import AfterCommit, UnitOfWork
@@ -19,13 +19,18 @@ from reuse.webhooks import post_json
 
 @dataclass
 class Runtime:
-    """Settings, engine and session factory, plus the hook that runs after each commit."""
+    """Settings, engine and session factories, plus the hook that runs after each commit.
+
+    `readers` are the sessions of use cases that only read (by default `sessions`; `start`
+    gives them the read-only engine).
+    """
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     after_commit: AfterCommit | None = field(default=None)
     directory: ActorDirectory = field(default_factory=ActorDirectory)
+    readers: sessionmaker[Session] | None = field(default=None)
 
     @property
     def mailer(self) -> Mailer:
@@ -45,8 +50,17 @@ class Runtime:
         if settings.is_sqlite:
             settings.instance_path.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings)
-        return cls(settings, engine, make_session_factory(engine))
+        return cls(
+            settings,
+            engine,
+            make_session_factory(engine),
+            readers=make_session_factory(read_only(engine)),
+        )
 
     def uow(self) -> UnitOfWork:
         """A new unit of work for one use case."""
         return UnitOfWork(self.sessions, self.after_commit)
+
+    def reading(self) -> UnitOfWork:
+        """A new unit of work for a use case that only reads."""
+        return UnitOfWork(self.readers or self.sessions, reading=True)

@@ -15,19 +15,29 @@ from reuse.models import OutboxMessage
 AfterCommit = Callable[[Sequence[OutboxMessage]], None]
 
 
+class ReadOnlyUseCase(RuntimeError):
+    """A use case given a unit of work for reading tried to commit (a programming error)."""
+
+
 class UnitOfWork:
     """A session whose events are written to the outbox on commit; rolls back unless committed.
 
     `after_commit` is told which outbox rows were just committed (the worker side uses it to
     nudge the relay); a failure there never undoes the commit, the periodic sweep catches up.
+    A unit of work for `reading` serves use cases that only read, and refuses to commit.
     """
 
     def __init__(
-        self, session_factory: sessionmaker[Session], after_commit: AfterCommit | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        after_commit: AfterCommit | None = None,
+        *,
+        reading: bool = False,
     ) -> None:
         self._session_factory = session_factory
         self._after_commit = after_commit
         self._events: list[OutboxMessage] = []
+        self.reading = reading
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
@@ -59,6 +69,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Commit state and events together, then tell `after_commit` about the events."""
+        if self.reading:
+            raise ReadOnlyUseCase("a unit of work for reading does not commit")
         self.session.commit()
         committed, self._events = self._events, []
         if committed and self._after_commit is not None:

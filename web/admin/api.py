@@ -124,7 +124,7 @@ def change_actor(changes: dict[str, Any], actor_id: int) -> Any:
 @admin.response(200, schemas.UserOut(many=True))
 def users() -> Any:
     """Every user with its roles."""
-    return list_users(runtime().uow(), by=me().user_id)
+    return list_users(runtime().reading(), by=me().user_id)
 
 
 @admin.route("/users", methods=["POST"])
@@ -182,7 +182,7 @@ def change_subcategory(changes: dict[str, Any], slug: str) -> Any:
 @admin.response(200, schemas.FactorSetOut(many=True))
 def factor_sets() -> Any:
     """Every CO2e factor set, newest first."""
-    return list_factor_sets(runtime().uow(), by=me().user_id)
+    return list_factor_sets(runtime().reading(), by=me().user_id)
 
 
 @admin.route("/factor-sets", methods=["POST"])

@@ -31,7 +31,7 @@ protect(agent_lots, Role.AGENT)
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Lots I may see, newest first, filtered by status, site, subcategory or declaration date."""
     page, per_page = query.pop("page"), query.pop("per_page")
-    items, total = list_lots(runtime().uow(), by=me().user_id, filters=LotFilters(**query),
+    items, total = list_lots(runtime().reading(), by=me().user_id, filters=LotFilters(**query),
                              page=page, per_page=per_page)  # fmt: skip
     return page_of(items, total, page, per_page)
 
@@ -40,7 +40,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
 @lots.response(200, schemas.LotDetailOut)
 def detail(lot_id: int) -> Any:
     """A lot with its timeline (declared, offers sent to whom and why, claims…) and its offers."""
-    return lot_detail(runtime().uow(), by=me().user_id, lot_id=lot_id)
+    return lot_detail(runtime().reading(), by=me().user_id, lot_id=lot_id)
 
 
 @agent_lots.route("", methods=["POST"])

@@ -86,7 +86,7 @@ def lots() -> ResponseReturnValue:
     form = LotFilterForm(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
     filters = LotFilters(status=form.status.data or None)
-    items, total = list_lots(runtime().uow(), by=me().user_id, filters=filters, page=page,
+    items, total = list_lots(runtime().reading(), by=me().user_id, filters=filters, page=page,
                              per_page=PER_PAGE)  # fmt: skip
     args = {"status": filters.status} if filters.status else {}
     return render_template("agent/lots.html", form=form, items=items, total=total, page=page,
@@ -107,7 +107,7 @@ def lot(lot_id: int, cancel_form: CancelForm | None = None) -> ResponseReturnVal
 @bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"])
 def edit(lot_id: int) -> ResponseReturnValue:
     """Change a lot nobody has claimed yet."""
-    detail = lot_detail(runtime().uow(), by=me().user_id, lot_id=lot_id)
+    detail = lot_detail(runtime().reading(), by=me().user_id, lot_id=lot_id)
     form = LotFieldsForm(obj=detail.lot, description=detail.description)
     form.offer(declaration_choices(runtime().uow(), by=me().user_id))
     if request.method == "GET" and detail.lot.weight_is_estimate:

@@ -91,7 +91,7 @@ class Tokens(MethodView):
     @blp.response(200, schemas.Token(many=True))
     def get(self) -> list[Any]:
         """My API tokens (without their secrets)."""
-        return list_tokens(runtime().uow(), user_id=me().user_id)
+        return list_tokens(runtime().reading(), user_id=me().user_id)
 
     @blp.arguments(schemas.NewToken)
     @blp.response(201, schemas.IssuedToken)

@@ -84,7 +84,7 @@ def init_session(app: Flask) -> None:
 
 @login_manager.user_loader
 def _from_session(user_id: str) -> SignedIn | None:
-    principal = load_principal(runtime().uow(), int(user_id))
+    principal = load_principal(runtime().reading(), int(user_id))
     return SignedIn(principal) if principal else None
 
 

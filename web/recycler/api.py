@@ -64,7 +64,7 @@ BLUEPRINTS = (offers, claims, claim_steps, no_shows, receptions, outcomes, notif
 @offers.response(200, schemas.OfferPage)
 def list_my_offers(query: dict[str, Any]) -> dict[str, Any]:
     """My actor's offers, newest first, with distance, score, reasons and the lot offered."""
-    found, total = list_offers(runtime().uow(), by=me().user_id, **query)
+    found, total = list_offers(runtime().reading(), by=me().user_id, **query)
     return page_of(found, total, query["page"], query["per_page"])
 
 
@@ -72,7 +72,7 @@ def list_my_offers(query: dict[str, Any]) -> dict[str, Any]:
 @offers.response(200, schemas.OfferOut)
 def offer(offer_id: int) -> Any:
     """One of my actor's offers."""
-    return offer_detail(runtime().uow(), by=me().user_id, offer_id=offer_id)
+    return offer_detail(runtime().reading(), by=me().user_id, offer_id=offer_id)
 
 
 @offers.route("/<int:offer_id>/claims", methods=["POST"])
@@ -102,7 +102,7 @@ def list_my_claims(query: dict[str, Any]) -> dict[str, Any]:
 @claims.response(200, schemas.ClaimOut)
 def claim_of(claim_id: int) -> Any:
     """One claim I may read."""
-    return claim_detail(runtime().uow(), by=me().user_id, claim_id=claim_id)
+    return claim_detail(runtime().reading(), by=me().user_id, claim_id=claim_id)
 
 
 @claim_steps.route("/<int:claim_id>/pickup", methods=["POST"])
@@ -165,7 +165,7 @@ def report(body: dict[str, Any], reception_id: int) -> Any:
 @receptions.response(200, schemas.ReceptionOut)
 def reception_of(reception_id: int) -> Any:
     """A reception with its outcomes and their corrections."""
-    return reception_detail(runtime().uow(), by=me().user_id, reception_id=reception_id)
+    return reception_detail(runtime().reading(), by=me().user_id, reception_id=reception_id)
 
 
 @notifications.route("", methods=["GET"])
@@ -173,7 +173,7 @@ def reception_of(reception_id: int) -> Any:
 @notifications.response(200, schemas.NotificationOut(many=True))
 def my_list(query: dict[str, Any]) -> Any:
     """My newest notifications and my actor's."""
-    return my_notifications(runtime().uow(), by=me().user_id, **query)
+    return my_notifications(runtime().reading(), by=me().user_id, **query)
 
 
 @notifications.route("/<int:notification_id>/read", methods=["POST"])
@@ -187,7 +187,7 @@ def read(notification_id: int) -> None:
 @actors.response(200, schemas.SettingsOut)
 def settings(actor_id: int) -> Any:
     """How my actor hears about offers."""
-    return notification_settings(runtime().uow(), by=me().user_id, actor_id=actor_id)
+    return notification_settings(runtime().reading(), by=me().user_id, actor_id=actor_id)
 
 
 @actors.route("/<int:actor_id>/notification-settings", methods=["PUT"])
@@ -213,7 +213,7 @@ def test_delivery(actor_id: int) -> Any:
 @actors.response(200, schemas.DeliveryPage)
 def deliveries(query: dict[str, int], actor_id: int) -> dict[str, Any]:
     """My webhook's delivery log, newest first."""
-    found, total = webhook_log(runtime().uow(), by=me().user_id, actor_id=actor_id, **query)
+    found, total = webhook_log(runtime().reading(), by=me().user_id, actor_id=actor_id, **query)
     return page_of(found, total, query["page"], query["per_page"])
 
 
@@ -222,5 +222,5 @@ def deliveries(query: dict[str, int], actor_id: int) -> dict[str, Any]:
 @actors.response(200, schemas.ImpactOut)
 def impact(query: dict[str, Any], actor_id: int) -> dict[str, Any]:
     """My actor's received and reused kg, avoided CO2e and collections, month by month."""
-    months = impact_of_actor(runtime().uow(), by=me().user_id, actor_id=actor_id, **query)
+    months = impact_of_actor(runtime().reading(), by=me().user_id, actor_id=actor_id, **query)
     return {"actor_id": actor_id, "months": months}

@@ -35,7 +35,7 @@ LOGGED = 20
 def current() -> tuple[ActorChoice, SettingsView]:
     """The actor of the page and its settings as they stand."""
     choice = chosen_actor()
-    settings = notification_settings(runtime().uow(), by=me().user_id, actor_id=choice.actor.id)
+    settings = notification_settings(runtime().reading(), by=me().user_id, actor_id=choice.actor.id)
     return choice, settings
 
 
@@ -82,7 +82,7 @@ def page(choice: ActorChoice, settings: SettingsView, **forms: object) -> Respon
              "test_form": DeliveryTestForm()} | forms  # fmt: skip
     if "form" not in shown:
         shown["form"] = notification_form(settings, formdata=None)
-    log, _total = webhook_log(runtime().uow(), by=me().user_id, actor_id=choice.actor.id,
+    log, _total = webhook_log(runtime().reading(), by=me().user_id, actor_id=choice.actor.id,
                               per_page=LOGGED)  # fmt: skip
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
     return render_template("recycler/notifications.html", choice=choice, settings=settings,
