@@ -14,6 +14,7 @@ from sqlalchemy import select
 from reuse.domain.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Membership, Site, Territory, User
+from reuse.services.access import Acting, acting_of
 from reuse.unit_of_work import UnitOfWork
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -124,6 +125,7 @@ class Principal:
     territory_ids: frozenset[int]
     site_ids: frozenset[int]
     actor_ids: frozenset[int]
+    acting: Acting  # what the use cases check, without loading the user again
     scopes: frozenset[str] = frozenset({"read", "write"})
 
     def has(self, role: Role) -> bool:
@@ -142,6 +144,7 @@ def principal_of(user: User, scopes: frozenset[str] = frozenset({"read", "write"
         territory_ids=frozenset(m.territory_id for m in members if m.territory_id is not None),
         site_ids=frozenset(m.site_id for m in members if m.site_id is not None),
         actor_ids=frozenset(m.actor_id for m in members if m.actor_id is not None),
+        acting=acting_of(user),
         scopes=scopes,
     )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from reuse.domain.errors import NotFound
 from reuse.models import Actor
-from reuse.services.access import acting_user, ensure_acts_for_actor
+from reuse.services.access import By, acting_user, ensure_acts_for_actor
 from reuse.stats import ActorMonth, Month, actor_impact
 from reuse.unit_of_work import UnitOfWork
 
 
 def impact_of_actor(
-    uow: UnitOfWork, *, by: int, actor_id: int, first: Month, last: Month
+    uow: UnitOfWork, *, by: By, actor_id: int, first: Month, last: Month
 ) -> tuple[ActorMonth, ...]:
     """Received and reused kg, avoided CO2e and collections of the user's actor, by month."""
     with uow:

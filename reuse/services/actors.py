@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 from reuse.domain.errors import NotFound
 from reuse.domain.geo import great_circle_km
 from reuse.domain.vocabulary import Role
-from reuse.models import Actor, Site, Subcategory, User
-from reuse.services.access import acting_user, is_admin
+from reuse.models import Actor, Site, Subcategory
+from reuse.services.access import Acting, By, acting_user, is_admin
 from reuse.services.territory_directory import member_territory_ids
 from reuse.unit_of_work import UnitOfWork
 
@@ -70,13 +70,13 @@ def subcategory_labels(session: Session) -> dict[int, tuple[str, str]]:
     return {sub_id: (slug, label) for sub_id, slug, label in session.execute(query)}
 
 
-def list_actors(uow: UnitOfWork, *, by: int) -> list[ActorView]:
+def list_actors(uow: UnitOfWork, *, by: By) -> list[ActorView]:
     """The actors I may see, by name."""
     return page_of_actors(uow, by=by)[0]
 
 
 def page_of_actors(
-    uow: UnitOfWork, *, by: int, page: int = 1, per_page: int | None = None
+    uow: UnitOfWork, *, by: By, page: int = 1, per_page: int | None = None
 ) -> tuple[list[ActorView], int]:
     """One page of the actors I may see, by name (all of them without `per_page`), and how
     many there are in all."""
@@ -94,7 +94,7 @@ def page_of_actors(
         return [actor_view(a, labels) for a in actors], total
 
 
-def get_actor(uow: UnitOfWork, *, by: int, actor_id: int) -> ActorView:
+def get_actor(uow: UnitOfWork, *, by: By, actor_id: int) -> ActorView:
     """One actor I may see."""
     with uow:
         query = select(Actor).where(Actor.id == actor_id, _visible(uow.session, by))
@@ -104,7 +104,7 @@ def get_actor(uow: UnitOfWork, *, by: int, actor_id: int) -> ActorView:
         return actor_view(found, subcategory_labels(uow.session))
 
 
-def _visible(session: Session, by: int) -> ColumnElement[bool]:
+def _visible(session: Session, by: By) -> ColumnElement[bool]:
     user = acting_user(session, by)
     if is_admin(user):
         return true()
@@ -113,7 +113,7 @@ def _visible(session: Session, by: int) -> ColumnElement[bool]:
     return or_(Actor.id.in_(own), Actor.id.in_(serving)) if own or serving else false()
 
 
-def _sites_of(session: Session, user: User) -> list[Site]:
+def _sites_of(session: Session, user: Acting) -> list[Site]:
     territories = member_territory_ids(user)
     query = select(Site).where(Site.territory_id.in_(territories), Site.active)
     return list(session.scalars(query)) if territories else []

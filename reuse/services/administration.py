@@ -17,8 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from reuse.domain.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from reuse.domain.quantities import is_whole_grams
-from reuse.models import User
-from reuse.services.access import acting_user, is_admin
+from reuse.services.access import Acting, By, acting_user, is_admin
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -29,7 +28,7 @@ Draft = TypeVar("Draft")
 Row = TypeVar("Row")
 
 
-def admin_of(session: Session, by: int) -> User:
+def admin_of(session: Session, by: By) -> Acting:
     """The acting user when it administers the platform; anyone else is refused."""
     user = acting_user(session, by)
     if not is_admin(user):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from reuse.domain.errors import FieldError
 from reuse.domain.vocabulary import ActorKind, Condition
 from reuse.models import Actor, ActorAcceptance, Subcategory
+from reuse.services.access import By
 from reuse.services.actor_directory import ActorDirectory
 from reuse.services.actors import ActorView, actor_view, subcategory_labels
 from reuse.services.administration import (
@@ -62,7 +63,7 @@ class ActorDraft:
 
 
 def create_actor(
-    uow: UnitOfWork, directory: ActorDirectory, *, by: int, draft: ActorDraft
+    uow: UnitOfWork, directory: ActorDirectory, *, by: By, draft: ActorDraft
 ) -> ActorView:
     """Add an actor; matching offers it lots from its next directory refresh."""
     with uow:
@@ -75,7 +76,7 @@ def create_actor(
 
 
 def update_actor(
-    uow: UnitOfWork, directory: ActorDirectory, *, by: int, actor_id: int,
+    uow: UnitOfWork, directory: ActorDirectory, *, by: By, actor_id: int,
     changes: Mapping[str, Any],
 ) -> ActorView:  # fmt: skip
     """Change an actor (deactivating it stops new offers at once); its slug stays."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from reuse.domain.errors import FieldError
 from reuse.models import Commune, Site, Territory
+from reuse.services.access import By
 from reuse.services.administration import (
     admin_of,
     changed,
@@ -74,7 +75,7 @@ class CommuneDraft:
     population: int | None = None
 
 
-def create_commune(uow: UnitOfWork, *, by: int, draft: CommuneDraft) -> CommuneView:
+def create_commune(uow: UnitOfWork, *, by: By, draft: CommuneDraft) -> CommuneView:
     """Add a commune, in no territory yet: a territory then groups it by its INSEE code."""
     with uow:
         admin_of(uow.session, by)
@@ -98,7 +99,7 @@ def _commune_draft_errors(session: Session, draft: CommuneDraft) -> list[FieldEr
     return errors
 
 
-def create_territory(uow: UnitOfWork, *, by: int, draft: TerritoryDraft) -> TerritoryView:
+def create_territory(uow: UnitOfWork, *, by: By, draft: TerritoryDraft) -> TerritoryView:
     """Add a territory with the communes it groups."""
     with uow:
         admin_of(uow.session, by)
@@ -109,7 +110,7 @@ def create_territory(uow: UnitOfWork, *, by: int, draft: TerritoryDraft) -> Terr
 
 
 def update_territory(
-    uow: UnitOfWork, *, by: int, territory_id: int, changes: Mapping[str, Any]
+    uow: UnitOfWork, *, by: By, territory_id: int, changes: Mapping[str, Any]
 ) -> TerritoryView:
     """Change a territory; its slug stays, since exports and logins name it."""
     with uow:
@@ -175,7 +176,7 @@ def _commune_errors(
     return errors
 
 
-def create_site(uow: UnitOfWork, *, by: int, draft: SiteDraft) -> SiteView:
+def create_site(uow: UnitOfWork, *, by: By, draft: SiteDraft) -> SiteView:
     """Add a site to a territory, in one of its communes."""
     with uow:
         admin_of(uow.session, by)
@@ -185,7 +186,7 @@ def create_site(uow: UnitOfWork, *, by: int, draft: SiteDraft) -> SiteView:
         return site_view(site)
 
 
-def update_site(uow: UnitOfWork, *, by: int, site_id: int, changes: Mapping[str, Any]) -> SiteView:
+def update_site(uow: UnitOfWork, *, by: By, site_id: int, changes: Mapping[str, Any]) -> SiteView:
     """Change a site (opening days, place, name, active); it stays in its territory."""
     with uow:
         admin_of(uow.session, by)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from reuse.domain.errors import FieldError, NotFound
 from reuse.models import Category, Co2Factor, FactorSet, Subcategory
+from reuse.services.access import By
 from reuse.services.administration import (
     admin_of,
     changed,
@@ -59,7 +60,7 @@ class FactorSetView:
     factors: int
 
 
-def create_category(uow: UnitOfWork, *, by: int, slug: str, label: str) -> CategoryView:
+def create_category(uow: UnitOfWork, *, by: By, slug: str, label: str) -> CategoryView:
     """Add an empty category."""
     with uow:
         admin_of(uow.session, by)
@@ -71,7 +72,7 @@ def create_category(uow: UnitOfWork, *, by: int, slug: str, label: str) -> Categ
         return category_view(category)
 
 
-def rename_category(uow: UnitOfWork, *, by: int, slug: str, label: str) -> CategoryView:
+def rename_category(uow: UnitOfWork, *, by: By, slug: str, label: str) -> CategoryView:
     """Change a category's label; its slug is stable."""
     with uow:
         admin_of(uow.session, by)
@@ -82,7 +83,7 @@ def rename_category(uow: UnitOfWork, *, by: int, slug: str, label: str) -> Categ
         return category_view(category)
 
 
-def create_subcategory(uow: UnitOfWork, *, by: int, draft: SubcategoryDraft) -> SubcategoryView:
+def create_subcategory(uow: UnitOfWork, *, by: By, draft: SubcategoryDraft) -> SubcategoryView:
     """Add a subcategory under its category (its slug starts with the category's)."""
     with uow:
         admin_of(uow.session, by)
@@ -93,7 +94,7 @@ def create_subcategory(uow: UnitOfWork, *, by: int, draft: SubcategoryDraft) -> 
 
 
 def update_subcategory(
-    uow: UnitOfWork, *, by: int, slug: str, changes: Mapping[str, Any]
+    uow: UnitOfWork, *, by: By, slug: str, changes: Mapping[str, Any]
 ) -> SubcategoryView:
     """Change a subcategory's label, weights, reusable flag or codes; lots keep their weights."""
     with uow:
@@ -150,7 +151,7 @@ def _by_slug(session: Session, model: type[T], slug: str) -> T:
     return found
 
 
-def list_factor_sets(uow: UnitOfWork, *, by: int) -> list[FactorSetView]:
+def list_factor_sets(uow: UnitOfWork, *, by: By) -> list[FactorSetView]:
     """Every CO2e factor set, newest first, with its number of factors."""
     with uow:
         admin_of(uow.session, by)
@@ -172,7 +173,7 @@ def _factor_sets(session: Session, version: str | None = None) -> list[FactorSet
 
 
 def add_factor_set(
-    uow: UnitOfWork, *, by: int, version: str, label: str, csv_text: str
+    uow: UnitOfWork, *, by: By, version: str, label: str, csv_text: str
 ) -> FactorSetView:
     """Load a new factor-set version from CSV text; an existing version is never altered."""
     with uow:

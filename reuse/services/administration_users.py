@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from reuse.domain.errors import FieldError
 from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Membership, Site, Territory, User
+from reuse.services.access import By, Grant
 from reuse.services.accounts import MIN_PASSWORD, hash_password
 from reuse.services.administration import (
     admin_of,
@@ -27,16 +28,6 @@ from reuse.unit_of_work import UnitOfWork
 
 USER_FIELDS = ("display_name", "active", "memberships")
 TERRITORY_ROLES = (Role.AGENT, Role.TERRITORY_VIEWER)
-
-
-@dataclass(frozen=True)
-class Grant:
-    """A role and what it applies to, by id."""
-
-    role: str
-    territory_id: int | None = None
-    site_id: int | None = None
-    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,7 @@ def _view(user: User) -> UserView:
     return UserView(user.id, user.email, user.display_name, user.active, grants)
 
 
-def list_users(uow: UnitOfWork, *, by: int) -> list[UserView]:
+def list_users(uow: UnitOfWork, *, by: By) -> list[UserView]:
     """Every user with its roles, by e-mail."""
     with uow:
         admin_of(uow.session, by)
@@ -73,7 +64,7 @@ def list_users(uow: UnitOfWork, *, by: int) -> list[UserView]:
 
 
 def create_user(
-    uow: UnitOfWork, *, by: int, draft: UserDraft, password: str, now: datetime | None = None
+    uow: UnitOfWork, *, by: By, draft: UserDraft, password: str, now: datetime | None = None
 ) -> UserView:
     """Create a user with its roles and a first password it can change."""
     draft = replace(draft, email=draft.email.strip().lower())
@@ -87,7 +78,7 @@ def create_user(
         return _view(user)
 
 
-def update_user(uow: UnitOfWork, *, by: int, user_id: int, changes: Mapping[str, Any]) -> UserView:
+def update_user(uow: UnitOfWork, *, by: By, user_id: int, changes: Mapping[str, Any]) -> UserView:
     """Change a user's name, roles or active flag; admins cannot lock themselves out."""
     with uow:
         admin = admin_of(uow.session, by)

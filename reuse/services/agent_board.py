@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, or_, select
 from reuse.domain.errors import NotFound
 from reuse.domain.french import PARIS
 from reuse.domain.vocabulary import ClaimStatus, LotStatus, Role
-from reuse.models import Actor, Category, Claim, Lot, Reception, Site, Subcategory, User
-from reuse.services.access import acting_user, is_admin
+from reuse.models import Actor, Category, Claim, Lot, Reception, Site, Subcategory
+from reuse.services.access import Acting, By, acting_user, is_admin
 from reuse.services.lot_queries import (
     LotDetail,
     LotFilters,
@@ -69,14 +69,14 @@ class Pickup:
     pickup_at: datetime
 
 
-def agent_sites(uow: UnitOfWork, *, by: int) -> list[SiteChoice]:
+def agent_sites(uow: UnitOfWork, *, by: By) -> list[SiteChoice]:
     """The active sites an agent may declare at, by name."""
     with uow:
         query = select(Site).where(Site.active, _agent_site_rule(acting_user(uow.session, by)))
         return [SiteChoice(s.id, s.name) for s in uow.session.scalars(query.order_by(Site.name))]
 
 
-def _agent_site_rule(user: User) -> ColumnElement[bool]:
+def _agent_site_rule(user: Acting) -> ColumnElement[bool]:
     if is_admin(user):
         return Site.id.is_not(None)
     agents = [m for m in user.memberships if m.role == Role.AGENT]
@@ -110,7 +110,7 @@ class DeclarationChoices:
     groups: list[CategoryGroup]
 
 
-def declaration_choices(uow: UnitOfWork, *, by: int) -> DeclarationChoices:
+def declaration_choices(uow: UnitOfWork, *, by: By) -> DeclarationChoices:
     """What the declaration form offers an agent: their sites and the subcategories."""
     return DeclarationChoices(agent_sites(uow, by=by), subcategory_groups(uow))
 
@@ -121,7 +121,7 @@ class Alerts:
     pickups: list[Pickup]
 
 
-def agent_alerts(uow: UnitOfWork, *, by: int, day: date) -> Alerts:
+def agent_alerts(uow: UnitOfWork, *, by: By, day: date) -> Alerts:
     """What an agent must see first: lots nobody takes, and the pickups booked for `day`."""
     unmatched, _ = list_lots(
         uow, by=by, filters=LotFilters(status=LotStatus.UNMATCHED.value), per_page=50
@@ -135,12 +135,12 @@ class LotFile:
     claims: list[ClaimLine]
 
 
-def lot_file(uow: UnitOfWork, *, by: int, lot_id: int) -> LotFile:
+def lot_file(uow: UnitOfWork, *, by: By, lot_id: int) -> LotFile:
     """A lot the user may read with its timeline, offers, and claims with their pickups."""
     return LotFile(lot_detail(uow, by=by, lot_id=lot_id), lot_claims(uow, by=by, lot_id=lot_id))
 
 
-def pickups_on(uow: UnitOfWork, *, by: int, day: date) -> list[Pickup]:
+def pickups_on(uow: UnitOfWork, *, by: By, day: date) -> list[Pickup]:
     """The active claims whose pickup is booked on `day` (Paris) at the agent's sites."""
     start = datetime.combine(day, time(0), tzinfo=PARIS)
     with uow:
@@ -161,7 +161,7 @@ def pickups_on(uow: UnitOfWork, *, by: int, day: date) -> list[Pickup]:
         ]
 
 
-def lot_claims(uow: UnitOfWork, *, by: int, lot_id: int) -> list[ClaimLine]:
+def lot_claims(uow: UnitOfWork, *, by: By, lot_id: int) -> list[ClaimLine]:
     """The claims of a lot the user may read, with pickup, received kg and outcomes."""
     with uow:
         user = acting_user(uow.session, by)

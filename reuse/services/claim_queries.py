@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from reuse.domain.errors import NotFound
 from reuse.domain.french import PARIS
 from reuse.domain.vocabulary import Role
-from reuse.models import Claim, Lot, Membership, Reception, Site, SupersededOutcome, User
-from reuse.services.access import acting_user, is_admin
+from reuse.models import Claim, Lot, Reception, Site, SupersededOutcome
+from reuse.services.access import Acting, By, Grant, acting_user, is_admin
 from reuse.unit_of_work import UnitOfWork
 
 
@@ -70,7 +70,7 @@ class ReceptionView:
     corrections: list[Correction]
 
 
-def visible_claims(user: User) -> ColumnElement[bool]:
+def visible_claims(user: Acting) -> ColumnElement[bool]:
     """Which claims a user may read: its actor's (recyclers), those on its sites' lots (agents),
     every one (admins)."""
     if is_admin(user):
@@ -78,7 +78,7 @@ def visible_claims(user: User) -> ColumnElement[bool]:
     return or_(false(), *(_membership_rule(m) for m in user.memberships))
 
 
-def _membership_rule(membership: Membership) -> ColumnElement[bool]:
+def _membership_rule(membership: Grant) -> ColumnElement[bool]:
     if membership.role == Role.RECYCLER and membership.actor_id is not None:
         return Claim.actor_id == membership.actor_id
     if membership.role != Role.AGENT:
@@ -92,7 +92,7 @@ def _membership_rule(membership: Membership) -> ColumnElement[bool]:
 
 
 def list_claims(
-    uow: UnitOfWork, *, by: int, filters: ClaimFilters, page: int = 1, per_page: int = 25
+    uow: UnitOfWork, *, by: By, filters: ClaimFilters, page: int = 1, per_page: int = 25
 ) -> tuple[list[ClaimView], int]:
     """One page of the claims the user may read, by pickup time (unbooked last), and the total."""
     with uow:
@@ -106,7 +106,7 @@ def list_claims(
         return [claim_view(claim) for claim in rows], total
 
 
-def _filtered(query: Select[Any], user: User, filters: ClaimFilters) -> Select[Any]:
+def _filtered(query: Select[Any], user: Acting, filters: ClaimFilters) -> Select[Any]:
     query = query.where(visible_claims(user))
     if filters.status:
         query = query.where(Claim.status == filters.status)
@@ -125,7 +125,7 @@ def _paris_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
-def claim_detail(uow: UnitOfWork, *, by: int, claim_id: int) -> ClaimView:
+def claim_detail(uow: UnitOfWork, *, by: By, claim_id: int) -> ClaimView:
     """One claim the user may read; any other claim does not exist for it."""
     with uow:
         user = acting_user(uow.session, by)
@@ -146,7 +146,7 @@ def claim_view(claim: Claim) -> ClaimView:
     )  # fmt: skip
 
 
-def reception_detail(uow: UnitOfWork, *, by: int, reception_id: int) -> ReceptionView:
+def reception_detail(uow: UnitOfWork, *, by: By, reception_id: int) -> ReceptionView:
     """A reception of a claim the user may read, with its outcomes and their corrections."""
     with uow:
         user = acting_user(uow.session, by)

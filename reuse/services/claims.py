@@ -29,7 +29,7 @@ from reuse.domain.events import ClaimReleased, NoShowRecorded, OfferClaimed, Pic
 from reuse.domain.lifecycle import claim_step, release_step
 from reuse.domain.vocabulary import ClaimStatus, LotStatus, OfferStatus
 from reuse.models import Claim, Lot, Offer
-from reuse.services.access import acting_user, ensure_acts_for_actor, lot_site_for_agent
+from reuse.services.access import By, acting_user, ensure_acts_for_actor, lot_site_for_agent
 from reuse.services.actor_directory import PARIS, week_start
 from reuse.services.actor_weeks import capacity_left, give_back_capacity, take_capacity
 from reuse.services.contention import retrying
@@ -56,7 +56,7 @@ class ClaimResult:
 def claim_offer(
     uow: UnitOfWork,
     *,
-    by: int,
+    by: By,
     offer_id: int,
     request: ClaimRequest = WHOLE,
     idempotency_key: str | None = None,
@@ -74,7 +74,7 @@ def claim_offer(
 
 
 def _claim(
-    uow: UnitOfWork, by: int, offer_id: int, request: ClaimRequest, key: str | None, at: datetime
+    uow: UnitOfWork, by: By, offer_id: int, request: ClaimRequest, key: str | None, at: datetime
 ) -> ClaimResult:
     with uow:
         user = acting_user(uow.session, by)
@@ -182,16 +182,14 @@ def _result(claim: Claim, lot: Lot, replayed: bool = False) -> ClaimResult:
 
 
 def book_pickup(
-    uow: UnitOfWork, *, by: int, claim_id: int, pickup_at: datetime, now: datetime | None = None
+    uow: UnitOfWork, *, by: By, claim_id: int, pickup_at: datetime, now: datetime | None = None
 ) -> ClaimResult:
     """Book (or move) the pickup of an active claim on a day the site is open, before the deadline."""
     at = now or datetime.now(UTC)
     return retrying(lambda: _book(uow, by, claim_id, pickup_at, at))
 
 
-def _book(
-    uow: UnitOfWork, by: int, claim_id: int, pickup_at: datetime, at: datetime
-) -> ClaimResult:
+def _book(uow: UnitOfWork, by: By, claim_id: int, pickup_at: datetime, at: datetime) -> ClaimResult:
     with uow:
         user = acting_user(uow.session, by)
         claim, lot = locked_claim(uow, claim_id)
@@ -212,14 +210,14 @@ def _book(
 
 
 def release_claim(
-    uow: UnitOfWork, *, by: int, claim_id: int, reason: str = "", now: datetime | None = None
+    uow: UnitOfWork, *, by: By, claim_id: int, reason: str = "", now: datetime | None = None
 ) -> ClaimResult:
     """The actor gives its claim up: the kilograms go back to the lot and to its week."""
     at = now or datetime.now(UTC)
     return retrying(lambda: _release(uow, by, claim_id, reason.strip(), at))
 
 
-def _release(uow: UnitOfWork, by: int, claim_id: int, reason: str, at: datetime) -> ClaimResult:
+def _release(uow: UnitOfWork, by: By, claim_id: int, reason: str, at: datetime) -> ClaimResult:
     with uow:
         user = acting_user(uow.session, by)
         claim, lot = locked_claim(uow, claim_id)
@@ -235,14 +233,14 @@ def _release(uow: UnitOfWork, by: int, claim_id: int, reason: str, at: datetime)
 
 
 def record_no_show(
-    uow: UnitOfWork, *, by: int, claim_id: int, now: datetime | None = None
+    uow: UnitOfWork, *, by: By, claim_id: int, now: datetime | None = None
 ) -> ClaimResult:
     """The site's agent records that nobody came: the kilograms go back on offer."""
     at = now or datetime.now(UTC)
     return retrying(lambda: _no_show(uow, by, claim_id, at))
 
 
-def _no_show(uow: UnitOfWork, by: int, claim_id: int, at: datetime) -> ClaimResult:
+def _no_show(uow: UnitOfWork, by: By, claim_id: int, at: datetime) -> ClaimResult:
     with uow:
         user = acting_user(uow.session, by)
         claim, lot = locked_claim(uow, claim_id)

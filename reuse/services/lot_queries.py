@@ -13,7 +13,7 @@ from reuse.domain.errors import NotFound
 from reuse.domain.french import PARIS
 from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Lot, Offer, OutboxMessage, Site, StatusLogEntry, Subcategory, User
-from reuse.services.access import acting_user
+from reuse.services.access import Acting, By, acting_user
 from reuse.unit_of_work import UnitOfWork
 
 # The columns of a lot summary, in LotSummary's order (lists read them, not whole lots).
@@ -91,7 +91,7 @@ class LotDetail:
     offers: list[OfferLine]
 
 
-def visible_lots(user: User) -> ColumnElement[bool]:
+def visible_lots(user: Acting) -> ColumnElement[bool]:
     """Which lots a user may read: its territories' (agents, viewers), those offered to its
     actor (recyclers), every lot (admins)."""
     if any(m.role == Role.ADMIN for m in user.memberships):
@@ -115,7 +115,7 @@ def _membership_rule(
 
 
 def list_lots(
-    uow: UnitOfWork, *, by: int, filters: LotFilters, page: int = 1, per_page: int = 25
+    uow: UnitOfWork, *, by: By, filters: LotFilters, page: int = 1, per_page: int = 25
 ) -> tuple[list[LotSummary], int]:
     """One page of the lots the user may read, newest first, and how many there are in all."""
     with uow:
@@ -131,7 +131,7 @@ def list_lots(
         return [LotSummary(*row) for row in rows], total
 
 
-def _filtered(query: Select[Any], user: User, filters: LotFilters) -> Select[Any]:
+def _filtered(query: Select[Any], user: Acting, filters: LotFilters) -> Select[Any]:
     conditions = [visible_lots(user)]
     if filters.status:
         conditions.append(Lot.status == filters.status)
@@ -153,7 +153,7 @@ def _paris_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
-def lot_detail(uow: UnitOfWork, *, by: int, lot_id: int) -> LotDetail:
+def lot_detail(uow: UnitOfWork, *, by: By, lot_id: int) -> LotDetail:
     """A lot the user may read, with its timeline (status log and events) and its offers."""
     with uow:
         user = acting_user(uow.session, by)
@@ -188,7 +188,7 @@ def _timeline(uow: UnitOfWork, lot: Lot) -> list[TimelineEntry]:
     ]
 
 
-def _offers(uow: UnitOfWork, lot: Lot, user: User) -> list[OfferLine]:
+def _offers(uow: UnitOfWork, lot: Lot, user: Acting) -> list[OfferLine]:
     query = (
         select(Offer, Actor.name)
         .join(Actor, Actor.id == Offer.actor_id)

@@ -14,7 +14,7 @@ from reuse.domain.lifecycle import Step, expiry_step, is_editable
 from reuse.domain.lots import LotDraft, Photo, SubcategoryFacts, accept_declaration
 from reuse.domain.vocabulary import LotStatus
 from reuse.models import Claim, Lot, Subcategory
-from reuse.services.access import acting_user, lot_site_for_agent, site_for_agent
+from reuse.services.access import By, acting_user, lot_site_for_agent, site_for_agent
 from reuse.services.lifecycle import log, move_lot
 from reuse.services.settlement import has_active_claims, settle, withdraw_open_offers
 from reuse.unit_of_work import UnitOfWork
@@ -31,7 +31,7 @@ class DeclaredLot:
 def declare_lot(
     uow: UnitOfWork,
     *,
-    by: int,
+    by: By,
     site_id: int,
     subcategory: str,
     draft: LotDraft,
@@ -66,7 +66,7 @@ def declare_lot(
 
 
 def update_lot(
-    uow: UnitOfWork, *, by: int, lot_id: int, changes: dict[str, Any], now: datetime | None = None
+    uow: UnitOfWork, *, by: By, lot_id: int, changes: dict[str, Any], now: datetime | None = None
 ) -> DeclaredLot:
     """Change a declaration while nobody has claimed any of it; every rule is checked again."""
     at = now or datetime.now(UTC)
@@ -98,7 +98,7 @@ def update_lot(
 
 
 def cancel_lot(
-    uow: UnitOfWork, *, by: int, lot_id: int, reason: str, now: datetime | None = None
+    uow: UnitOfWork, *, by: By, lot_id: int, reason: str, now: datetime | None = None
 ) -> None:
     """Cancel a lot nobody has claimed; its open offers are withdrawn."""
     at = now or datetime.now(UTC)

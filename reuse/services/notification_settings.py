@@ -23,7 +23,7 @@ from reuse.models import (
     Subcategory,
     WebhookDelivery,
 )
-from reuse.services.access import acting_user, ensure_acts_for_actor
+from reuse.services.access import By, acting_user, ensure_acts_for_actor
 from reuse.services.webhook_deliveries import PendingDelivery, Post, log_attempt, post_signed
 from reuse.unit_of_work import UnitOfWork
 from reuse.webhooks import post_json
@@ -67,14 +67,14 @@ class DeliveryView:
     at: datetime
 
 
-def notification_settings(uow: UnitOfWork, *, by: int, actor_id: int) -> SettingsView:
+def notification_settings(uow: UnitOfWork, *, by: By, actor_id: int) -> SettingsView:
     """How an actor hears about offers (defaults when it never said)."""
     with uow:
         return _view(_settings(uow, by, actor_id))
 
 
 def change_notification_settings(
-    uow: UnitOfWork, *, by: int, actor_id: int, change: SettingsChange
+    uow: UnitOfWork, *, by: By, actor_id: int, change: SettingsChange
 ) -> SettingsView:
     """Replace an actor's settings; a new webhook gets a new secret, shown in this answer only."""
     with uow:
@@ -89,7 +89,7 @@ def change_notification_settings(
         return _view(settings, secret)
 
 
-def _settings(uow: UnitOfWork, by: int, actor_id: int) -> NotificationSettings:
+def _settings(uow: UnitOfWork, by: By, actor_id: int) -> NotificationSettings:
     ensure_acts_for_actor(acting_user(uow.session, by), actor_id)
     if uow.session.get(Actor, actor_id) is None:
         raise NotFound(f"no actor {actor_id}")
@@ -131,7 +131,7 @@ def _view(settings: NotificationSettings, secret: str | None = None) -> Settings
 
 
 def send_test_delivery(
-    uow: UnitOfWork, *, by: int, actor_id: int, now: datetime | None = None, post: Post = post_json
+    uow: UnitOfWork, *, by: By, actor_id: int, now: datetime | None = None, post: Post = post_json
 ) -> DeliveryView:
     """Post a signed test event to the actor's webhook now, and log it like any delivery."""
     at = now or datetime.now(UTC)
@@ -148,7 +148,7 @@ def send_test_delivery(
         return _delivery(uow.session.scalars(query).one())
 
 
-def _test_delivery(uow: UnitOfWork, by: int, actor_id: int, at: datetime) -> PendingDelivery:
+def _test_delivery(uow: UnitOfWork, by: By, actor_id: int, at: datetime) -> PendingDelivery:
     settings = _settings(uow, by, actor_id)
     if not settings.webhook_url or not settings.webhook_secret:
         raise Conflict("this actor has no webhook URL: set one in its notification settings")
@@ -168,7 +168,7 @@ def _test_delivery(uow: UnitOfWork, by: int, actor_id: int, at: datetime) -> Pen
 
 
 def webhook_log(
-    uow: UnitOfWork, *, by: int, actor_id: int, page: int = 1, per_page: int = 25
+    uow: UnitOfWork, *, by: By, actor_id: int, page: int = 1, per_page: int = 25
 ) -> tuple[list[DeliveryView], int]:
     """One page of the actor's webhook delivery attempts, newest first, and how many in all."""
     with uow:

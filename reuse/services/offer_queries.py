@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from reuse.domain.errors import NotFound
 from reuse.domain.vocabulary import Role
-from reuse.models import Lot, Offer, User
-from reuse.services.access import acting_user, is_admin
+from reuse.models import Lot, Offer
+from reuse.services.access import Acting, By, acting_user, is_admin
 from reuse.services.lot_queries import SUMMARY_COLUMNS, LotSummary, summary, with_summary
 from reuse.unit_of_work import UnitOfWork
 
@@ -41,7 +41,7 @@ class OfferView:
     photos: list[dict[str, Any]]
 
 
-def visible_offers(user: User) -> ColumnElement[bool]:
+def visible_offers(user: Acting) -> ColumnElement[bool]:
     """Which offers a user may read: those made to its own actor (recyclers), every one (admins)."""
     if is_admin(user):
         return true()
@@ -50,7 +50,7 @@ def visible_offers(user: User) -> ColumnElement[bool]:
 
 
 def list_offers(
-    uow: UnitOfWork, *, by: int, status: str | None = None, page: int = 1, per_page: int = 25
+    uow: UnitOfWork, *, by: By, status: str | None = None, page: int = 1, per_page: int = 25
 ) -> tuple[list[OfferView], int]:
     """One page of the offers the user may read, newest first, and how many there are in all."""
     with uow:
@@ -74,7 +74,7 @@ def list_offers(
         ], total
 
 
-def offer_detail(uow: UnitOfWork, *, by: int, offer_id: int) -> OfferView:
+def offer_detail(uow: UnitOfWork, *, by: By, offer_id: int) -> OfferView:
     """One offer the user may read; another actor's offer does not exist for it."""
     with uow:
         user = acting_user(uow.session, by)

@@ -8,14 +8,14 @@ from sqlalchemy import ColumnElement, or_, select
 
 from reuse.domain.errors import NotFound
 from reuse.domain.vocabulary import Role
-from reuse.models import Notification, User
-from reuse.services.access import acting_user
+from reuse.models import Notification
+from reuse.services.access import Acting, By, acting_user
 from reuse.services.inbox import MAX_LISTED, NotificationView
 from reuse.unit_of_work import UnitOfWork
 
 
 def my_notifications(
-    uow: UnitOfWork, *, by: int, unread_only: bool = False, limit: int = 50
+    uow: UnitOfWork, *, by: By, unread_only: bool = False, limit: int = 50
 ) -> list[NotificationView]:
     """The newest notifications addressed to the user or to its actors."""
     with uow:
@@ -36,7 +36,7 @@ def my_notifications(
 
 
 def read_notification(
-    uow: UnitOfWork, *, by: int, notification_id: int, now: datetime | None = None
+    uow: UnitOfWork, *, by: By, notification_id: int, now: datetime | None = None
 ) -> None:
     """Mark one of the user's notifications read (reading it again changes nothing)."""
     at = now or datetime.now(UTC)
@@ -52,6 +52,6 @@ def read_notification(
         uow.commit()
 
 
-def _mine(user: User) -> ColumnElement[bool]:
+def _mine(user: Acting) -> ColumnElement[bool]:
     actors = [m.actor_id for m in user.memberships if m.role == Role.RECYCLER and m.actor_id]
     return or_(Notification.user_id == user.id, Notification.actor_id.in_(actors))

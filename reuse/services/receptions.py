@@ -23,7 +23,7 @@ from reuse.domain.receptions import (
 )
 from reuse.domain.vocabulary import ClaimStatus
 from reuse.models import Claim, Lot, Outcome, OutcomeLine, Reception, SupersededOutcome
-from reuse.services.access import acting_user, ensure_acts_for_actor
+from reuse.services.access import By, acting_user, ensure_acts_for_actor
 from reuse.services.claims import locked_claim
 from reuse.services.contention import retrying
 from reuse.services.settlement import settle
@@ -51,7 +51,7 @@ class OutcomeResult:
 def receive_claim(
     uow: UnitOfWork,
     *,
-    by: int,
+    by: By,
     claim_id: int,
     measured_kg: Decimal,
     note: str = "",
@@ -64,7 +64,7 @@ def receive_claim(
 
 
 def _receive(
-    uow: UnitOfWork, by: int, claim_id: int, measured: Decimal, note: str, at: datetime
+    uow: UnitOfWork, by: By, claim_id: int, measured: Decimal, note: str, at: datetime
 ) -> ReceptionResult:
     with uow:
         user = acting_user(uow.session, by)
@@ -91,7 +91,7 @@ def _part(claim: Claim, lot: Lot) -> ClaimedPart:
 
 
 def record_nothing_collected(
-    uow: UnitOfWork, *, by: int, claim_id: int, reason: str, now: datetime | None = None
+    uow: UnitOfWork, *, by: By, claim_id: int, reason: str, now: datetime | None = None
 ) -> ReceptionResult:
     """Record that a pickup brought nothing in, and why (never a zero weight)."""
     at = now or datetime.now(UTC)
@@ -99,7 +99,7 @@ def record_nothing_collected(
     return retrying(lambda: _nothing(uow, by, claim_id, why, at))
 
 
-def _nothing(uow: UnitOfWork, by: int, claim_id: int, reason: str, at: datetime) -> ReceptionResult:
+def _nothing(uow: UnitOfWork, by: By, claim_id: int, reason: str, at: datetime) -> ReceptionResult:
     with uow:
         user = acting_user(uow.session, by)
         claim, lot = locked_claim(uow, claim_id)
@@ -117,7 +117,7 @@ def _nothing(uow: UnitOfWork, by: int, claim_id: int, reason: str, at: datetime)
 def report_outcomes(
     uow: UnitOfWork,
     *,
-    by: int,
+    by: By,
     reception_id: int,
     lines: Mapping[str, Decimal],
     now: datetime | None = None,
@@ -128,7 +128,7 @@ def report_outcomes(
 
 
 def _report(
-    uow: UnitOfWork, by: int, reception_id: int, lines: Mapping[str, Decimal], at: datetime
+    uow: UnitOfWork, by: By, reception_id: int, lines: Mapping[str, Decimal], at: datetime
 ) -> OutcomeResult:
     with uow:
         user = acting_user(uow.session, by)
@@ -147,7 +147,7 @@ def _report(
 def correct_outcomes(
     uow: UnitOfWork,
     *,
-    by: int,
+    by: By,
     reception_id: int,
     lines: Mapping[str, Decimal],
     reason: str,
@@ -162,7 +162,7 @@ def correct_outcomes(
 
 def _correct(
     uow: UnitOfWork,
-    by: int,
+    by: By,
     reception_id: int,
     lines: Mapping[str, Decimal],
     reason: str,

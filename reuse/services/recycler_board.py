@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from reuse.domain.errors import NotFound
 from reuse.domain.vocabulary import ClaimStatus, OfferStatus, Role
-from reuse.models import Actor, Category, Claim, Lot, Offer, Outcome, OutcomeLine, Reception, User
-from reuse.services.access import acting_user
+from reuse.models import Actor, Category, Claim, Lot, Offer, Outcome, OutcomeLine, Reception
+from reuse.services.access import Acting, By, acting_user
 from reuse.services.actor_directory import week_start
 from reuse.services.actor_weeks import capacity_left
 from reuse.services.claim_queries import ClaimView, ReceptionView, claim_detail, claim_view
@@ -60,7 +60,7 @@ class ClaimFile:
     reception: ReceptionView | None
 
 
-def my_actors(uow: UnitOfWork, *, by: int) -> list[ActorCard]:
+def my_actors(uow: UnitOfWork, *, by: By) -> list[ActorCard]:
     """The actors a recycler works for, by name (at least one, else NotFound)."""
     with uow:
         ids = _actor_ids(acting_user(uow.session, by))
@@ -70,7 +70,7 @@ def my_actors(uow: UnitOfWork, *, by: int) -> list[ActorCard]:
         return [ActorCard(a.id, a.slug, a.name, a.lat, a.lon) for a in actors]
 
 
-def offers_board(uow: UnitOfWork, *, by: int, now: datetime) -> list[BoardOffer]:
+def offers_board(uow: UnitOfWork, *, by: By, now: datetime) -> list[BoardOffer]:
     """The offers made to me that can still be claimed, closest first, with where the lot is."""
     with uow:
         query = (
@@ -87,7 +87,7 @@ def offers_board(uow: UnitOfWork, *, by: int, now: datetime) -> list[BoardOffer]
         ]
 
 
-def offer_standing(uow: UnitOfWork, *, by: int, offer_id: int, now: datetime) -> OfferStanding:
+def offer_standing(uow: UnitOfWork, *, by: By, offer_id: int, now: datetime) -> OfferStanding:
     """Whether an offer made to me can still be claimed, and my actor's capacity left this week."""
     with uow:
         user = acting_user(uow.session, by)
@@ -102,7 +102,7 @@ def offer_standing(uow: UnitOfWork, *, by: int, offer_id: int, now: datetime) ->
         return OfferStanding(claimable, capacity_left(uow.session, offer.actor_id, week_start(now)))
 
 
-def follow_ups(uow: UnitOfWork, *, by: int) -> FollowUps:
+def follow_ups(uow: UnitOfWork, *, by: By) -> FollowUps:
     """My active claims with no pickup booked yet, and my receptions with no outcome reported."""
     with uow:
         mine = Claim.actor_id.in_(_actor_ids(acting_user(uow.session, by)))
@@ -124,7 +124,7 @@ def follow_ups(uow: UnitOfWork, *, by: int) -> FollowUps:
         )
 
 
-def claim_file(uow: UnitOfWork, *, by: int, claim_id: int) -> ClaimFile:
+def claim_file(uow: UnitOfWork, *, by: By, claim_id: int) -> ClaimFile:
     """One claim I may read, with when its site is open and, once weighed, its reception."""
     claim = claim_detail(uow, by=by, claim_id=claim_id)
     with uow:
@@ -155,5 +155,5 @@ def _group_rank(group: str) -> int:
     return OUTCOME_GROUPS.index(group) if group in OUTCOME_GROUPS else len(OUTCOME_GROUPS)
 
 
-def _actor_ids(user: User) -> list[int]:
+def _actor_ids(user: Acting) -> list[int]:
     return sorted(m.actor_id for m in user.memberships if m.role == Role.RECYCLER and m.actor_id)

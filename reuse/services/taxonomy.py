@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from reuse.models import Category, Subcategory
-from reuse.services.access import acting_user
+from reuse.services.access import By, acting_user
 from reuse.unit_of_work import UnitOfWork
 
 
@@ -51,7 +51,7 @@ def category_view(category: Category) -> CategoryView:
     return CategoryView(category.slug, category.label_fr, tuple(subcategory_view(s) for s in subs))
 
 
-def list_categories(uow: UnitOfWork, *, by: int) -> list[CategoryView]:
+def list_categories(uow: UnitOfWork, *, by: By) -> list[CategoryView]:
     """The whole taxonomy, by slug."""
     with uow:
         acting_user(uow.session, by)

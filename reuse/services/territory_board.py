@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, true
 
 from reuse.models import Territory
-from reuse.services.access import acting_user, is_admin
+from reuse.services.access import By, acting_user, is_admin
 from reuse.services.territory_directory import (
     TerritoryView,
     member_territory_ids,
@@ -44,7 +44,7 @@ class Dashboard:
         return (self.history, *self.breakdowns)
 
 
-def figure_territories(uow: UnitOfWork, *, by: int) -> list[TerritoryView]:
+def figure_territories(uow: UnitOfWork, *, by: By) -> list[TerritoryView]:
     """The territories whose figures the user reads (all of them for admins), by name."""
     with uow:
         user = acting_user(uow.session, by)
@@ -54,7 +54,7 @@ def figure_territories(uow: UnitOfWork, *, by: int) -> list[TerritoryView]:
 
 
 def territory_dashboard(
-    uow: UnitOfWork, *, by: int, territory_id: int, month: Month, factors: str | None = None
+    uow: UnitOfWork, *, by: By, territory_id: int, month: Month, factors: str | None = None
 ) -> Dashboard:
     """The dashboard of `month` for a territory the user may read."""
     with uow:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from reuse.domain.errors import NotFound
 from reuse.domain.vocabulary import Role
-from reuse.models import Commune, Site, Territory, User
-from reuse.services.access import acting_user, is_admin
+from reuse.models import Commune, Site, Territory
+from reuse.services.access import Acting, By, acting_user, is_admin
 from reuse.unit_of_work import UnitOfWork
 
 MEMBER_ROLES = frozenset({Role.AGENT, Role.TERRITORY_VIEWER})
@@ -73,17 +73,17 @@ def site_view(site: Site) -> SiteView:
     )  # fmt: skip
 
 
-def member_territory_ids(user: User, roles: frozenset[Role] = MEMBER_ROLES) -> set[int]:
+def member_territory_ids(user: Acting, roles: frozenset[Role] = MEMBER_ROLES) -> set[int]:
     """The territories the user belongs to through one of `roles`."""
     return {m.territory_id for m in user.memberships if m.role in roles and m.territory_id}
 
 
-def _member_rule(user: User, roles: frozenset[Role]) -> ColumnElement[bool]:
+def _member_rule(user: Acting, roles: frozenset[Role]) -> ColumnElement[bool]:
     return true() if is_admin(user) else Territory.id.in_(member_territory_ids(user, roles))
 
 
 def readable_territory(
-    session: Session, by: int, territory_id: int, roles: frozenset[Role] = MEMBER_ROLES
+    session: Session, by: By, territory_id: int, roles: frozenset[Role] = MEMBER_ROLES
 ) -> Territory:
     """A territory the user belongs to through one of `roles` (any, for admins), else NotFound."""
     user = acting_user(session, by)
@@ -94,7 +94,7 @@ def readable_territory(
     return found
 
 
-def list_territories(uow: UnitOfWork, *, by: int) -> list[TerritoryView]:
+def list_territories(uow: UnitOfWork, *, by: By) -> list[TerritoryView]:
     """The territories I belong to (all of them for admins), by name."""
     with uow:
         user = acting_user(uow.session, by)
@@ -102,20 +102,20 @@ def list_territories(uow: UnitOfWork, *, by: int) -> list[TerritoryView]:
         return [territory_view(t) for t in uow.session.scalars(query.order_by(Territory.name))]
 
 
-def get_territory(uow: UnitOfWork, *, by: int, territory_id: int) -> TerritoryView:
+def get_territory(uow: UnitOfWork, *, by: By, territory_id: int) -> TerritoryView:
     """One territory I belong to."""
     with uow:
         return territory_view(readable_territory(uow.session, by, territory_id))
 
 
-def list_sites(uow: UnitOfWork, *, by: int, territory_id: int) -> list[SiteView]:
+def list_sites(uow: UnitOfWork, *, by: By, territory_id: int) -> list[SiteView]:
     """A territory's sites, active or not, by name."""
     with uow:
         territory = readable_territory(uow.session, by, territory_id)
         return [site_view(s) for s in sorted(territory.sites, key=lambda s: (s.name, s.id))]
 
 
-def list_communes(uow: UnitOfWork, *, by: int, territory_id: int) -> list[CommuneView]:
+def list_communes(uow: UnitOfWork, *, by: By, territory_id: int) -> list[CommuneView]:
     """A territory's communes, by name."""
     with uow:
         readable_territory(uow.session, by, territory_id)

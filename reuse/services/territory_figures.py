@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reuse.domain.errors import FieldError, ValidationFailed
 from reuse.domain.vocabulary import Role
+from reuse.services.access import By
 from reuse.services.territory_directory import readable_territory
 from reuse.stats.dimensions import DIMENSIONS
 from reuse.stats.months import Month
@@ -16,7 +17,7 @@ LONGEST_RANGE_MONTHS = 120
 
 
 def territory_figures(
-    uow: UnitOfWork, *, by: int, territory_id: int, first: Month, last: Month,
+    uow: UnitOfWork, *, by: By, territory_id: int, first: Month, last: Month,
     breakdown: str | None = None, factors: str | None = None,
 ) -> Report:  # fmt: skip
     """Monthly totals from `first` to `last` with comparisons, and an optional breakdown."""
@@ -32,7 +33,7 @@ def territory_figures(
 
 
 def territory_open_data(
-    uow: UnitOfWork, *, by: int, territory_id: int, first: Month, last: Month,
+    uow: UnitOfWork, *, by: By, territory_id: int, first: Month, last: Month,
     factors: str | None = None,
 ) -> tuple[Report, ...]:  # fmt: skip
     """The range's figures under every breakdown, for the long-format open-data file."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from reuse.domain.errors import FieldError, NotFound, ValidationFailed
 from reuse.domain.receptions import ClaimedPart, accept_measurement, reception_anomaly
 from reuse.models import Claim
-from reuse.services.access import acting_user, ensure_acts_for_actor
+from reuse.services.access import By, acting_user, ensure_acts_for_actor
 from reuse.services.receptions import ReceptionResult, receive_claim
 from reuse.unit_of_work import UnitOfWork
 
@@ -25,7 +25,7 @@ ANOMALIES = {
 def receive_confirmed(
     uow: UnitOfWork,
     *,
-    by: int,
+    by: By,
     claim_id: int,
     measured_kg: Decimal,
     note: str = "",
@@ -43,7 +43,7 @@ def receive_confirmed(
     return receive_claim(uow, by=by, claim_id=claim_id, measured_kg=measured_kg, note=note, now=now)
 
 
-def anomaly_of(uow: UnitOfWork, *, by: int, claim_id: int, measured_kg: Decimal) -> str | None:
+def anomaly_of(uow: UnitOfWork, *, by: By, claim_id: int, measured_kg: Decimal) -> str | None:
     """What would look wrong with weighing `measured_kg` for this claim of the user's actor."""
     with uow:
         user = acting_user(uow.session, by)

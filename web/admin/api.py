@@ -61,7 +61,7 @@ protect(admin, Role.ADMIN)
 @admin.response(201, TerritoryOut)
 def add_territory(body: dict[str, Any]) -> Any:
     """Add a territory grouping communes that belong to no other territory."""
-    return create_territory(runtime().uow(), by=me().user_id, draft=TerritoryDraft(**body))
+    return create_territory(runtime().uow(), by=me().acting, draft=TerritoryDraft(**body))
 
 
 @admin.route("/territories/<int:territory_id>", methods=["PATCH"])
@@ -70,7 +70,7 @@ def add_territory(body: dict[str, Any]) -> Any:
 def change_territory(changes: dict[str, Any], territory_id: int) -> Any:
     """Change a territory's name, SIREN, matching waves or communes."""
     return update_territory(
-        runtime().uow(), by=me().user_id, territory_id=territory_id, changes=changes
+        runtime().uow(), by=me().acting, territory_id=territory_id, changes=changes
     )
 
 
@@ -79,7 +79,7 @@ def change_territory(changes: dict[str, Any], territory_id: int) -> Any:
 @admin.response(201, CommuneOut)
 def add_commune(body: dict[str, Any]) -> Any:
     """Add a commune, in no territory yet, for a territory to group by its INSEE code."""
-    return create_commune(runtime().uow(), by=me().user_id, draft=CommuneDraft(**body))
+    return create_commune(runtime().uow(), by=me().acting, draft=CommuneDraft(**body))
 
 
 @admin.route("/sites", methods=["POST"])
@@ -87,7 +87,7 @@ def add_commune(body: dict[str, Any]) -> Any:
 @admin.response(201, SiteOut)
 def add_site(body: dict[str, Any]) -> Any:
     """Add a site in one of its territory's communes."""
-    return create_site(runtime().uow(), by=me().user_id, draft=SiteDraft(**body))
+    return create_site(runtime().uow(), by=me().acting, draft=SiteDraft(**body))
 
 
 @admin.route("/sites/<int:site_id>", methods=["PATCH"])
@@ -95,7 +95,7 @@ def add_site(body: dict[str, Any]) -> Any:
 @admin.response(200, SiteOut)
 def change_site(changes: dict[str, Any], site_id: int) -> Any:
     """Change a site's name, place, opening days or active flag."""
-    return update_site(runtime().uow(), by=me().user_id, site_id=site_id, changes=changes)
+    return update_site(runtime().uow(), by=me().acting, site_id=site_id, changes=changes)
 
 
 @admin.route("/actors", methods=["POST"])
@@ -105,7 +105,7 @@ def add_actor(body: dict[str, Any]) -> Any:
     """Add a reuse actor with what it accepts, its reach, capacity and collection days."""
     platform = runtime()
     return create_actor(
-        platform.uow(), platform.directory, by=me().user_id, draft=ActorDraft(**body)
+        platform.uow(), platform.directory, by=me().acting, draft=ActorDraft(**body)
     )
 
 
@@ -116,7 +116,7 @@ def change_actor(changes: dict[str, Any], actor_id: int) -> Any:
     """Change an actor; `accepts`, when sent, replaces everything it accepted."""
     platform = runtime()
     return update_actor(
-        platform.uow(), platform.directory, by=me().user_id, actor_id=actor_id, changes=changes
+        platform.uow(), platform.directory, by=me().acting, actor_id=actor_id, changes=changes
     )
 
 
@@ -124,7 +124,7 @@ def change_actor(changes: dict[str, Any], actor_id: int) -> Any:
 @admin.response(200, schemas.UserOut(many=True))
 def users() -> Any:
     """Every user with its roles."""
-    return list_users(runtime().reading(), by=me().user_id)
+    return list_users(runtime().reading(), by=me().acting)
 
 
 @admin.route("/users", methods=["POST"])
@@ -133,7 +133,7 @@ def users() -> Any:
 def add_user(body: dict[str, Any]) -> Any:
     """Create a user with its roles and a first password."""
     password = body.pop("password")
-    return create_user(runtime().uow(), by=me().user_id, draft=UserDraft(**body), password=password)
+    return create_user(runtime().uow(), by=me().acting, draft=UserDraft(**body), password=password)
 
 
 @admin.route("/users/<int:user_id>", methods=["PATCH"])
@@ -141,7 +141,7 @@ def add_user(body: dict[str, Any]) -> Any:
 @admin.response(200, schemas.UserOut)
 def change_user(changes: dict[str, Any], user_id: int) -> Any:
     """Change a user's name or roles, or deactivate it; `memberships` replaces its roles."""
-    changed = update_user(runtime().uow(), by=me().user_id, user_id=user_id, changes=changes)
+    changed = update_user(runtime().uow(), by=me().acting, user_id=user_id, changes=changes)
     forget_trusted_tokens()
     return changed
 
@@ -151,7 +151,7 @@ def change_user(changes: dict[str, Any], user_id: int) -> Any:
 @admin.response(201, CategoryOut)
 def add_category(body: dict[str, str]) -> Any:
     """Add a category; its subcategories are added one by one."""
-    return create_category(runtime().uow(), by=me().user_id, **body)
+    return create_category(runtime().uow(), by=me().acting, **body)
 
 
 @admin.route("/categories/<slug>", methods=["PATCH"])
@@ -159,7 +159,7 @@ def add_category(body: dict[str, str]) -> Any:
 @admin.response(200, CategoryOut)
 def change_category(body: dict[str, str], slug: str) -> Any:
     """Change a category's label."""
-    return rename_category(runtime().uow(), by=me().user_id, slug=slug, label=body["label"])
+    return rename_category(runtime().uow(), by=me().acting, slug=slug, label=body["label"])
 
 
 @admin.route("/subcategories", methods=["POST"])
@@ -167,7 +167,7 @@ def change_category(body: dict[str, str], slug: str) -> Any:
 @admin.response(201, SubcategoryOut)
 def add_subcategory(body: dict[str, Any]) -> Any:
     """Add a subcategory with its unit weight, item bounds and codes."""
-    return create_subcategory(runtime().uow(), by=me().user_id, draft=SubcategoryDraft(**body))
+    return create_subcategory(runtime().uow(), by=me().acting, draft=SubcategoryDraft(**body))
 
 
 @admin.route("/subcategories/<slug>", methods=["PATCH"])
@@ -175,14 +175,14 @@ def add_subcategory(body: dict[str, Any]) -> Any:
 @admin.response(200, SubcategoryOut)
 def change_subcategory(changes: dict[str, Any], slug: str) -> Any:
     """Change a subcategory's label, unit weight, reusable flag or codes."""
-    return update_subcategory(runtime().uow(), by=me().user_id, slug=slug, changes=changes)
+    return update_subcategory(runtime().uow(), by=me().acting, slug=slug, changes=changes)
 
 
 @admin.route("/factor-sets", methods=["GET"])
 @admin.response(200, schemas.FactorSetOut(many=True))
 def factor_sets() -> Any:
     """Every CO2e factor set, newest first."""
-    return list_factor_sets(runtime().reading(), by=me().user_id)
+    return list_factor_sets(runtime().reading(), by=me().acting)
 
 
 @admin.route("/factor-sets", methods=["POST"])
@@ -193,4 +193,4 @@ def add_factors(query: dict[str, str], files: dict[str, FileStorage]) -> Any:
     """Add a factor-set version from an uploaded CSV (multipart field `file`), named in the
     query like a release asset; an existing version is never altered."""
     text = files["file"].read().decode("utf-8", errors="replace")
-    return add_factor_set(runtime().uow(), by=me().user_id, csv_text=text, **query)
+    return add_factor_set(runtime().uow(), by=me().acting, csv_text=text, **query)

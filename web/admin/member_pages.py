@@ -12,6 +12,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import SelectChoice
 
 from reuse.domain.vocabulary import Role
+from reuse.services.access import Grant
 from reuse.services.actors import get_actor, list_actors, page_of_actors
 from reuse.services.administration_actors import (
     Acceptances,
@@ -20,7 +21,6 @@ from reuse.services.administration_actors import (
     update_actor,
 )
 from reuse.services.administration_users import (
-    Grant,
     UserDraft,
     create_user,
     list_users,

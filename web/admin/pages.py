@@ -83,7 +83,7 @@ def status(form: FlaskForm) -> int:
 
 def acting() -> dict[str, Any]:
     """The unit of work and the acting admin, as every use case takes them."""
-    return {"uow": runtime().uow(), "by": me().user_id}
+    return {"uow": runtime().uow(), "by": me().acting}
 
 
 @bp.route("/", methods=["GET", "POST"])

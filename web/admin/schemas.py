@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from reuse.domain.vocabulary import ActorKind, Condition, Role
-from reuse.services.administration_users import Grant
+from reuse.services.access import Grant
 from web.schemas import Strict, identifier, kilograms
 from web.territory.schemas import weekdays
 

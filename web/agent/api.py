@@ -31,7 +31,7 @@ protect(agent_lots, Role.AGENT)
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Lots I may see, newest first, filtered by status, site, subcategory or declaration date."""
     page, per_page = query.pop("page"), query.pop("per_page")
-    items, total = list_lots(runtime().reading(), by=me().user_id, filters=LotFilters(**query),
+    items, total = list_lots(runtime().reading(), by=me().acting, filters=LotFilters(**query),
                              page=page, per_page=per_page)  # fmt: skip
     return page_of(items, total, page, per_page)
 
@@ -40,7 +40,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
 @lots.response(200, schemas.LotDetailOut)
 def detail(lot_id: int) -> Any:
     """A lot with its timeline (declared, offers sent to whom and why, claims…) and its offers."""
-    return lot_detail(runtime().reading(), by=me().user_id, lot_id=lot_id)
+    return lot_detail(runtime().reading(), by=me().acting, lot_id=lot_id)
 
 
 @agent_lots.route("", methods=["POST"])
@@ -49,7 +49,7 @@ def detail(lot_id: int) -> Any:
 def declare(body: dict[str, Any]) -> Any:
     """Declare a lot at one of my sites; matching starts as soon as it is recorded."""
     site_id, subcategory = body.pop("site_id"), body.pop("subcategory")
-    declared = declare_lot(runtime().uow(), by=me().user_id, site_id=site_id,
+    declared = declare_lot(runtime().uow(), by=me().acting, site_id=site_id,
                            subcategory=subcategory, draft=draft_of(body))  # fmt: skip
     return asdict(declared)
 
@@ -59,7 +59,7 @@ def declare(body: dict[str, Any]) -> Any:
 @agent_lots.response(200, schemas.Declared)
 def change(changes: dict[str, Any], lot_id: int) -> Any:
     """Change a lot nobody has claimed yet; every rule is checked again."""
-    return asdict(update_lot(runtime().uow(), by=me().user_id, lot_id=lot_id, changes=changes))
+    return asdict(update_lot(runtime().uow(), by=me().acting, lot_id=lot_id, changes=changes))
 
 
 @agent_lots.route("/<int:lot_id>/cancel", methods=["POST"])
@@ -67,7 +67,7 @@ def change(changes: dict[str, Any], lot_id: int) -> Any:
 @agent_lots.response(204)
 def cancel(body: dict[str, str], lot_id: int) -> None:
     """Cancel a lot nobody has claimed; its open offers are withdrawn."""
-    cancel_lot(runtime().uow(), by=me().user_id, lot_id=lot_id, reason=body["reason"])
+    cancel_lot(runtime().uow(), by=me().acting, lot_id=lot_id, reason=body["reason"])
 
 
 def draft_of(body: dict[str, Any]) -> LotDraft:

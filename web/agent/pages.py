@@ -47,7 +47,7 @@ def refused(form: object) -> int:
 def home() -> ResponseReturnValue:
     """Alerts first: lots nobody takes and today's pickups."""
     today = datetime.now(UTC).astimezone(PARIS).date()
-    alerts = agent_alerts(runtime().uow(), by=me().user_id, day=today)
+    alerts = agent_alerts(runtime().uow(), by=me().acting, day=today)
     return render_template("agent/home.html", alerts=alerts, today=today)
 
 
@@ -55,7 +55,7 @@ def home() -> ResponseReturnValue:
 def declare() -> ResponseReturnValue:
     """Declare a lot at one of my sites, with photos."""
     form = DeclarationForm()
-    form.offer(declaration_choices(runtime().uow(), by=me().user_id))
+    form.offer(declaration_choices(runtime().uow(), by=me().acting))
     if form.validate_on_submit():
         lot_id = record_declaration(form)
         if lot_id is not None:
@@ -68,7 +68,7 @@ def record_declaration(form: DeclarationForm) -> int | None:
     uploads = read_uploads(form.photos.data or [])
     draft = form.draft([u.photo for u in uploads])
     try:
-        declared = declare_lot(runtime().uow(), by=me().user_id, site_id=form.site_id.data,
+        declared = declare_lot(runtime().uow(), by=me().acting, site_id=form.site_id.data,
                                subcategory=form.subcategory.data, draft=draft)  # fmt: skip
     except ValidationFailed as refusal:
         attach_errors(form, refusal)
@@ -86,7 +86,7 @@ def lots() -> ResponseReturnValue:
     form = LotFilterForm(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
     filters = LotFilters(status=form.status.data or None)
-    items, total = list_lots(runtime().reading(), by=me().user_id, filters=filters, page=page,
+    items, total = list_lots(runtime().reading(), by=me().acting, filters=filters, page=page,
                              per_page=PER_PAGE)  # fmt: skip
     args = {"status": filters.status} if filters.status else {}
     return render_template("agent/lots.html", form=form, items=items, total=total, page=page,
@@ -96,7 +96,7 @@ def lots() -> ResponseReturnValue:
 @bp.route("/lots/<int:lot_id>")
 def lot(lot_id: int, cancel_form: CancelForm | None = None) -> ResponseReturnValue:
     """A lot's file: facts, photos, timeline, offers, claims and the actions still possible."""
-    found = lot_file(runtime().uow(), by=me().user_id, lot_id=lot_id)
+    found = lot_file(runtime().uow(), by=me().acting, lot_id=lot_id)
     status = LotStatus(found.detail.lot.status)
     return render_template(
         "agent/lot.html", file=found, now=datetime.now(UTC), action_form=ActionForm(),
@@ -107,14 +107,14 @@ def lot(lot_id: int, cancel_form: CancelForm | None = None) -> ResponseReturnVal
 @bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"])
 def edit(lot_id: int) -> ResponseReturnValue:
     """Change a lot nobody has claimed yet."""
-    detail = lot_detail(runtime().reading(), by=me().user_id, lot_id=lot_id)
+    detail = lot_detail(runtime().reading(), by=me().acting, lot_id=lot_id)
     form = LotFieldsForm(obj=detail.lot, description=detail.description)
-    form.offer(declaration_choices(runtime().uow(), by=me().user_id))
+    form.offer(declaration_choices(runtime().uow(), by=me().acting))
     if request.method == "GET" and detail.lot.weight_is_estimate:
         form.estimated_kg.data = None  # left empty, the weight stays an estimate from the count
     if form.validate_on_submit():
         try:
-            update_lot(runtime().uow(), by=me().user_id, lot_id=lot_id, changes=form.changes())
+            update_lot(runtime().uow(), by=me().acting, lot_id=lot_id, changes=form.changes())
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
         except STALE:
@@ -132,7 +132,7 @@ def cancel(lot_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return lot(lot_id, cancel_form=form)
     try:
-        cancel_lot(runtime().uow(), by=me().user_id, lot_id=lot_id, reason=form.reason.data)
+        cancel_lot(runtime().uow(), by=me().acting, lot_id=lot_id, reason=form.reason.data)
     except STALE:
         return stale(lot_id)
     flash(_("The lot is cancelled."), "success")
@@ -143,7 +143,7 @@ def cancel(lot_id: int) -> ResponseReturnValue:
 def no_show(lot_id: int, claim_id: int) -> ResponseReturnValue:
     """Record that the actor did not come: its kilograms go back on offer."""
     try:
-        record_no_show(runtime().uow(), by=me().user_id, claim_id=claim_id)
+        record_no_show(runtime().uow(), by=me().acting, claim_id=claim_id)
     except STALE:
         return stale(lot_id)
     flash(_("The no-show is recorded: the kilograms are offered again."), "success")

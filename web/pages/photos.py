@@ -74,7 +74,7 @@ def keep(uploads: Iterable[Upload]) -> None:
 @bp.route("/lots/<int:lot_id>/photos/<name>")
 def photo(lot_id: int, name: str) -> ResponseReturnValue:
     """One photo of a lot the signed-in person may read."""
-    detail = lot_detail(runtime().reading(), by=me().user_id, lot_id=lot_id)
+    detail = lot_detail(runtime().reading(), by=me().acting, lot_id=lot_id)
     found = next((p for p in detail.photos if p["filename"] == name), None)
     if found is None:
         raise NotFound()

@@ -31,7 +31,7 @@ class ActorChoice:
 
 def chosen_actor() -> ActorChoice:
     """The actor the request asks for among mine (404 if not mine), else my first."""
-    actors = my_actors(runtime().uow(), by=me().user_id)
+    actors = my_actors(runtime().uow(), by=me().acting)
     wanted = request.args.get(CHOICE, type=int)
     if wanted is None:
         return ActorChoice(actors[0], actors)

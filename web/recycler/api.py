@@ -64,7 +64,7 @@ BLUEPRINTS = (offers, claims, claim_steps, no_shows, receptions, outcomes, notif
 @offers.response(200, schemas.OfferPage)
 def list_my_offers(query: dict[str, Any]) -> dict[str, Any]:
     """My actor's offers, newest first, with distance, score, reasons and the lot offered."""
-    found, total = list_offers(runtime().reading(), by=me().user_id, **query)
+    found, total = list_offers(runtime().reading(), by=me().acting, **query)
     return page_of(found, total, query["page"], query["per_page"])
 
 
@@ -72,7 +72,7 @@ def list_my_offers(query: dict[str, Any]) -> dict[str, Any]:
 @offers.response(200, schemas.OfferOut)
 def offer(offer_id: int) -> Any:
     """One of my actor's offers."""
-    return offer_detail(runtime().reading(), by=me().user_id, offer_id=offer_id)
+    return offer_detail(runtime().reading(), by=me().acting, offer_id=offer_id)
 
 
 @offers.route("/<int:offer_id>/claims", methods=["POST"])
@@ -81,7 +81,7 @@ def offer(offer_id: int) -> Any:
 @offers.alt_response(409, description="Taken meanwhile: the problem says what is left")
 def claim(body: dict[str, Any], offer_id: int) -> Any:
     """Claim all that is left (empty body), or a part in kg or items."""
-    claimed = claim_offer(runtime().uow(), by=me().user_id, offer_id=offer_id,
+    claimed = claim_offer(runtime().uow(), by=me().acting, offer_id=offer_id,
                           request=ClaimRequest(**body),
                           idempotency_key=request.headers.get(HEADER))  # fmt: skip
     return asdict(claimed)
@@ -93,7 +93,7 @@ def claim(body: dict[str, Any], offer_id: int) -> Any:
 def list_my_claims(query: dict[str, Any]) -> dict[str, Any]:
     """My actor's claims, or who comes when to my sites, by pickup time (unbooked last)."""
     page, per_page = query.pop("page"), query.pop("per_page")
-    found, total = list_claims(runtime().uow(), by=me().user_id, filters=ClaimFilters(**query),
+    found, total = list_claims(runtime().uow(), by=me().acting, filters=ClaimFilters(**query),
                                page=page, per_page=per_page)  # fmt: skip
     return page_of(found, total, page, per_page)
 
@@ -102,7 +102,7 @@ def list_my_claims(query: dict[str, Any]) -> dict[str, Any]:
 @claims.response(200, schemas.ClaimOut)
 def claim_of(claim_id: int) -> Any:
     """One claim I may read."""
-    return claim_detail(runtime().reading(), by=me().user_id, claim_id=claim_id)
+    return claim_detail(runtime().reading(), by=me().acting, claim_id=claim_id)
 
 
 @claim_steps.route("/<int:claim_id>/pickup", methods=["POST"])
@@ -110,7 +110,7 @@ def claim_of(claim_id: int) -> Any:
 @claim_steps.response(200, schemas.ClaimResultOut)
 def pickup(body: dict[str, Any], claim_id: int) -> Any:
     """Book or move the pickup, on a day the site is open and before the deadline."""
-    booked = book_pickup(runtime().uow(), by=me().user_id, claim_id=claim_id, **body)
+    booked = book_pickup(runtime().uow(), by=me().acting, claim_id=claim_id, **body)
     return asdict(booked)
 
 
@@ -119,14 +119,14 @@ def pickup(body: dict[str, Any], claim_id: int) -> Any:
 @claim_steps.response(200, schemas.ClaimResultOut)
 def release(body: dict[str, Any], claim_id: int) -> Any:
     """Give the claim up: its kilograms go back on offer."""
-    return asdict(release_claim(runtime().uow(), by=me().user_id, claim_id=claim_id, **body))
+    return asdict(release_claim(runtime().uow(), by=me().acting, claim_id=claim_id, **body))
 
 
 @no_shows.route("/<int:claim_id>/no-show", methods=["POST"])
 @no_shows.response(200, schemas.ClaimResultOut)
 def no_show(claim_id: int) -> Any:
     """Nobody came for the booked pickup at my site: the kilograms go back on offer."""
-    return asdict(record_no_show(runtime().uow(), by=me().user_id, claim_id=claim_id))
+    return asdict(record_no_show(runtime().uow(), by=me().acting, claim_id=claim_id))
 
 
 @claim_steps.route("/<int:claim_id>/reception", methods=["POST"])
@@ -134,7 +134,7 @@ def no_show(claim_id: int) -> Any:
 @claim_steps.response(201, schemas.ReceptionResultOut)
 def reception(body: dict[str, Any], claim_id: int) -> Any:
     """Record the weighed kilograms; an implausible weight needs confirm_anomaly: true."""
-    received = receive_confirmed(runtime().uow(), by=me().user_id, claim_id=claim_id,
+    received = receive_confirmed(runtime().uow(), by=me().acting, claim_id=claim_id,
                                  measured_kg=body["measured_kg"], note=body["note"],
                                  confirmed=body["confirm_anomaly"])  # fmt: skip
     return asdict(received)
@@ -145,7 +145,7 @@ def reception(body: dict[str, Any], claim_id: int) -> Any:
 @claim_steps.response(200, schemas.NothingCollectedOut)
 def nothing_collected(body: dict[str, str], claim_id: int) -> Any:
     """The pickup brought nothing in: say why."""
-    return record_nothing_collected(runtime().uow(), by=me().user_id, claim_id=claim_id,
+    return record_nothing_collected(runtime().uow(), by=me().acting, claim_id=claim_id,
                                     reason=body["reason"])  # fmt: skip
 
 
@@ -156,16 +156,16 @@ def report(body: dict[str, Any], reception_id: int) -> Any:
     """Say what became of the received kg; with correction_reason, replace what was said."""
     lines: dict[str, Decimal] = body["lines"]
     if "correction_reason" in body:
-        return correct_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
+        return correct_outcomes(runtime().uow(), by=me().acting, reception_id=reception_id,
                                 lines=lines, reason=body["correction_reason"])  # fmt: skip
-    return report_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id, lines=lines)
+    return report_outcomes(runtime().uow(), by=me().acting, reception_id=reception_id, lines=lines)
 
 
 @receptions.route("/<int:reception_id>", methods=["GET"])
 @receptions.response(200, schemas.ReceptionOut)
 def reception_of(reception_id: int) -> Any:
     """A reception with its outcomes and their corrections."""
-    return reception_detail(runtime().reading(), by=me().user_id, reception_id=reception_id)
+    return reception_detail(runtime().reading(), by=me().acting, reception_id=reception_id)
 
 
 @notifications.route("", methods=["GET"])
@@ -173,21 +173,21 @@ def reception_of(reception_id: int) -> Any:
 @notifications.response(200, schemas.NotificationOut(many=True))
 def my_list(query: dict[str, Any]) -> Any:
     """My newest notifications and my actor's."""
-    return my_notifications(runtime().reading(), by=me().user_id, **query)
+    return my_notifications(runtime().reading(), by=me().acting, **query)
 
 
 @notifications.route("/<int:notification_id>/read", methods=["POST"])
 @notifications.response(204)
 def read(notification_id: int) -> None:
     """Mark one of my notifications read."""
-    read_notification(runtime().uow(), by=me().user_id, notification_id=notification_id)
+    read_notification(runtime().uow(), by=me().acting, notification_id=notification_id)
 
 
 @actors.route("/<int:actor_id>/notification-settings", methods=["GET"])
 @actors.response(200, schemas.SettingsOut)
 def settings(actor_id: int) -> Any:
     """How my actor hears about offers."""
-    return notification_settings(runtime().reading(), by=me().user_id, actor_id=actor_id)
+    return notification_settings(runtime().reading(), by=me().acting, actor_id=actor_id)
 
 
 @actors.route("/<int:actor_id>/notification-settings", methods=["PUT"])
@@ -195,7 +195,7 @@ def settings(actor_id: int) -> Any:
 @actors.response(200, schemas.SettingsOut)
 def change_settings(body: dict[str, Any], actor_id: int) -> Any:
     """Replace the settings; a new webhook secret is shown in this answer only."""
-    return change_notification_settings(runtime().uow(), by=me().user_id, actor_id=actor_id,
+    return change_notification_settings(runtime().uow(), by=me().acting, actor_id=actor_id,
                                         change=SettingsChange(**body))  # fmt: skip
 
 
@@ -204,7 +204,7 @@ def change_settings(body: dict[str, Any], actor_id: int) -> Any:
 def test_delivery(actor_id: int) -> Any:
     """Post a signed test event to my webhook now and say how it answered."""
     return send_test_delivery(
-        runtime().uow(), by=me().user_id, actor_id=actor_id, post=runtime().webhook_post
+        runtime().uow(), by=me().acting, actor_id=actor_id, post=runtime().webhook_post
     )
 
 
@@ -213,7 +213,7 @@ def test_delivery(actor_id: int) -> Any:
 @actors.response(200, schemas.DeliveryPage)
 def deliveries(query: dict[str, int], actor_id: int) -> dict[str, Any]:
     """My webhook's delivery log, newest first."""
-    found, total = webhook_log(runtime().reading(), by=me().user_id, actor_id=actor_id, **query)
+    found, total = webhook_log(runtime().reading(), by=me().acting, actor_id=actor_id, **query)
     return page_of(found, total, query["page"], query["per_page"])
 
 
@@ -222,5 +222,5 @@ def deliveries(query: dict[str, int], actor_id: int) -> dict[str, Any]:
 @actors.response(200, schemas.ImpactOut)
 def impact(query: dict[str, Any], actor_id: int) -> dict[str, Any]:
     """My actor's received and reused kg, avoided CO2e and collections, month by month."""
-    months = impact_of_actor(runtime().reading(), by=me().user_id, actor_id=actor_id, **query)
+    months = impact_of_actor(runtime().reading(), by=me().acting, actor_id=actor_id, **query)
     return {"actor_id": actor_id, "months": months}

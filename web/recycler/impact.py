@@ -29,7 +29,7 @@ def impact() -> ResponseReturnValue:
     """My last twelve months: kilograms received and reused, CO2e avoided, collections."""
     choice = chosen_actor()
     last = Month.of(datetime.now(UTC))
-    months = impact_of_actor(runtime().reading(), by=me().user_id, actor_id=choice.actor.id,
+    months = impact_of_actor(runtime().reading(), by=me().acting, actor_id=choice.actor.id,
                              first=last.shifted(1 - IMPACT_MONTHS), last=last)  # fmt: skip
     days = [date.fromisoformat(f"{m.month}-01") for m in months]
     return render_template("recycler/impact.html", choice=choice, actor=choice.actor,

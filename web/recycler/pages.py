@@ -77,7 +77,7 @@ def now() -> datetime:
 @bp.route("/")
 def board() -> ResponseReturnValue:
     """The offers I can still claim, as a list and on a map."""
-    offers = offers_board(runtime().uow(), by=me().user_id, now=now())
+    offers = offers_board(runtime().uow(), by=me().acting, now=now())
     markers = [
         {"lat": o.site_lat, "lon": o.site_lon, "href": url_for(".offer", offer_id=o.offer.id),
          "label": f"{o.offer.lot.subcategory_label} — {o.offer.lot.site_name}",
@@ -90,7 +90,7 @@ def board() -> ResponseReturnValue:
 @bp.route("/propositions/<int:offer_id>")
 def offer(offer_id: int, claim_form: ClaimForm | None = None) -> ResponseReturnValue:
     """An offer: the lot, why it was sent to me, and the claim form while it can be claimed."""
-    uow, by = runtime().uow(), me().user_id
+    uow, by = runtime().uow(), me().acting
     found = offer_detail(uow, by=by, offer_id=offer_id)
     standing = offer_standing(uow, by=by, offer_id=offer_id, now=now())
     claims, _total = list_claims(uow, by=by, filters=ClaimFilters(lot_id=found.lot.id))
@@ -106,7 +106,7 @@ def claim(offer_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return offer(offer_id, claim_form=form)
     try:
-        claimed = claim_offer(runtime().uow(), by=me().user_id, offer_id=offer_id,
+        claimed = claim_offer(runtime().uow(), by=me().acting, offer_id=offer_id,
                               request=form.request())  # fmt: skip
     except ValidationFailed as refusal:
         attach_errors(form, refusal)
@@ -120,7 +120,7 @@ def claim(offer_id: int) -> ResponseReturnValue:
 
 def what_is_left(offer_id: int, form: ClaimForm) -> str:
     """Why a claim was refused after the form was filled: taken meanwhile, or no capacity left."""
-    uow, by = runtime().uow(), me().user_id
+    uow, by = runtime().uow(), me().acting
     left = offer_detail(uow, by=by, offer_id=offer_id).lot.remaining_kg
     standing = offer_standing(uow, by=by, offer_id=offer_id, now=now())
     if left <= 0 or not standing.is_claimable:
@@ -138,7 +138,7 @@ def pickups() -> ResponseReturnValue:
     """My pickups of the week, day by day, and the claims still to book or to report on."""
     first = monday_of(request.args.get("semaine", ""))
     filters = ClaimFilters(status="active", pickup_from=first, pickup_to=first + timedelta(days=6))
-    uow, by = runtime().uow(), me().user_id
+    uow, by = runtime().uow(), me().acting
     booked, _total = list_claims(uow, by=by, filters=filters, per_page=200)
     days: list[tuple[date, list[ClaimView]]] = [(first + timedelta(days=n), []) for n in range(7)]
     for item in booked:
@@ -161,7 +161,7 @@ def monday_of(text: str) -> date:
 def claim_page(claim_id: int, **forms: FlaskForm) -> ResponseReturnValue:
     """One claim: book its pickup, weigh what came in or say nothing did, report outcomes."""
     choices = outcome_choices(runtime().uow())
-    found = claim_file(runtime().uow(), by=me().user_id, claim_id=claim_id)
+    found = claim_file(runtime().uow(), by=me().acting, claim_id=claim_id)
     reported = found.reception.outcomes if found.reception else {}
     current = {f"{OUTCOME_PREFIX}{slug}": kg for slug, kg in reported.items()}
     shown: dict[str, Any] = {
@@ -180,7 +180,7 @@ def book(claim_id: int) -> ResponseReturnValue:
     form = PickupForm()
     if form.validate_on_submit():
         try:
-            book_pickup(runtime().uow(), by=me().user_id, claim_id=claim_id,
+            book_pickup(runtime().uow(), by=me().acting, claim_id=claim_id,
                         pickup_at=form.moment())  # fmt: skip
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
@@ -198,7 +198,7 @@ def receive(claim_id: int) -> ResponseReturnValue:
     form = ReceptionForm()
     if form.validate_on_submit():
         try:
-            receive_confirmed(runtime().uow(), by=me().user_id, claim_id=claim_id,
+            receive_confirmed(runtime().uow(), by=me().acting, claim_id=claim_id,
                               measured_kg=form.weight(), note=form.note.data or "",
                               confirmed=bool(form.confirmed.data))  # fmt: skip
         except ValidationFailed as refusal:
@@ -228,7 +228,7 @@ def nothing(claim_id: int) -> ResponseReturnValue:
     form = NothingCollectedForm()
     if form.validate_on_submit():
         try:
-            record_nothing_collected(runtime().uow(), by=me().user_id, claim_id=claim_id,
+            record_nothing_collected(runtime().uow(), by=me().acting, claim_id=claim_id,
                                      reason=form.reason.data)  # fmt: skip
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
@@ -245,7 +245,7 @@ def outcomes(claim_id: int) -> ResponseReturnValue:
     """Say what became of the received kilograms, outcome by outcome."""
 
     def record(reception_id: int, form: Any) -> None:
-        report_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
+        report_outcomes(runtime().uow(), by=me().acting, reception_id=reception_id,
                         lines=form.lines())  # fmt: skip
 
     return outcome_form(claim_id, OutcomesForm, record, _("The outcomes are recorded."),
@@ -257,7 +257,7 @@ def correct(claim_id: int) -> ResponseReturnValue:
     """Replace the reported outcomes, saying why (the previous ones are kept)."""
 
     def record(reception_id: int, form: Any) -> None:
-        correct_outcomes(runtime().uow(), by=me().user_id, reception_id=reception_id,
+        correct_outcomes(runtime().uow(), by=me().acting, reception_id=reception_id,
                          lines=form.lines(), reason=form.reason.data)  # fmt: skip
 
     return outcome_form(claim_id, CorrectionForm, record, _("The outcomes are corrected."),
@@ -273,9 +273,7 @@ def outcome_form(
 ) -> ResponseReturnValue:
     """Validate an outcomes form of the claim's reception and `record` it, or show it again."""
     form = with_outcomes(form_class, outcome_choices(runtime().uow()))()
-    reception_id = claim_file(
-        runtime().uow(), by=me().user_id, claim_id=claim_id
-    ).claim.reception_id
+    reception_id = claim_file(runtime().uow(), by=me().acting, claim_id=claim_id).claim.reception_id
     if reception_id is None:
         return stale(claim_id)
     if form.validate_on_submit():

@@ -35,7 +35,7 @@ LOGGED = 20
 def current() -> tuple[ActorChoice, SettingsView]:
     """The actor of the page and its settings as they stand."""
     choice = chosen_actor()
-    settings = notification_settings(runtime().reading(), by=me().user_id, actor_id=choice.actor.id)
+    settings = notification_settings(runtime().reading(), by=me().acting, actor_id=choice.actor.id)
     return choice, settings
 
 
@@ -54,7 +54,7 @@ def notifications() -> ResponseReturnValue:
                          categories_of_interest=list(form.categories_of_interest.data or []),
                          email=(form.email.data or "").strip().lower() or None)  # fmt: skip
         try:
-            change_notification_settings(runtime().uow(), by=me().user_id,
+            change_notification_settings(runtime().uow(), by=me().acting,
                                          actor_id=choice.actor.id, change=change)  # fmt: skip
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
@@ -82,7 +82,7 @@ def page(choice: ActorChoice, settings: SettingsView, **forms: object) -> Respon
              "test_form": DeliveryTestForm()} | forms  # fmt: skip
     if "form" not in shown:
         shown["form"] = notification_form(settings, formdata=None)
-    log, _total = webhook_log(runtime().reading(), by=me().user_id, actor_id=choice.actor.id,
+    log, _total = webhook_log(runtime().reading(), by=me().acting, actor_id=choice.actor.id,
                               per_page=LOGGED)  # fmt: skip
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
     return render_template("recycler/notifications.html", choice=choice, settings=settings,
@@ -98,7 +98,7 @@ def webhook() -> ResponseReturnValue:
         change = replace(unchanged(settings), webhook_url=form.url.data or None,
                          rotate_secret=bool(form.new_secret.data))  # fmt: skip
         try:
-            saved = change_notification_settings(runtime().uow(), by=me().user_id,
+            saved = change_notification_settings(runtime().uow(), by=me().acting,
                                                  actor_id=choice.actor.id, change=change)  # fmt: skip
         except ValidationFailed as refusal:
             attach_errors(form, refusal)
@@ -117,7 +117,7 @@ def test_delivery() -> ResponseReturnValue:
     choice, _settings = current()
     if DeliveryTestForm().validate_on_submit():
         try:
-            sent = send_test_delivery(runtime().uow(), by=me().user_id, actor_id=choice.actor.id,
+            sent = send_test_delivery(runtime().uow(), by=me().acting, actor_id=choice.actor.id,
                                       post=runtime().webhook_post)  # fmt: skip
         except Conflict:
             flash(_("Save a webhook address first."), "error")

@@ -47,28 +47,28 @@ BLUEPRINTS = (territories, figures, directory)
 @territories.response(200, schemas.TerritoryOut(many=True))
 def territory_list() -> Any:
     """The territories I belong to (every territory for admins)."""
-    return list_territories(runtime().uow(), by=me().user_id)
+    return list_territories(runtime().uow(), by=me().acting)
 
 
 @territories.route("/<int:territory_id>", methods=["GET"])
 @territories.response(200, schemas.TerritoryOut)
 def territory(territory_id: int) -> Any:
     """One of my territories, with the INSEE codes of its communes."""
-    return get_territory(runtime().reading(), by=me().user_id, territory_id=territory_id)
+    return get_territory(runtime().reading(), by=me().acting, territory_id=territory_id)
 
 
 @territories.route("/<int:territory_id>/sites", methods=["GET"])
 @territories.response(200, schemas.SiteOut(many=True))
 def sites(territory_id: int) -> Any:
     """The territory's sites with their coordinates and opening days."""
-    return list_sites(runtime().reading(), by=me().user_id, territory_id=territory_id)
+    return list_sites(runtime().reading(), by=me().acting, territory_id=territory_id)
 
 
 @territories.route("/<int:territory_id>/communes", methods=["GET"])
 @territories.response(200, schemas.CommuneOut(many=True))
 def communes(territory_id: int) -> Any:
     """The territory's communes."""
-    return list_communes(runtime().reading(), by=me().user_id, territory_id=territory_id)
+    return list_communes(runtime().reading(), by=me().acting, territory_id=territory_id)
 
 
 @figures.route("/<int:territory_id>/stats", methods=["GET"])
@@ -77,7 +77,7 @@ def communes(territory_id: int) -> Any:
 def stats(query: dict[str, Any], territory_id: int) -> dict[str, Any]:
     """Monthly figures with the month before and the same month a year before, and a breakdown."""
     by = query.pop("by", None)
-    report = territory_figures(runtime().reading(), by=me().user_id, territory_id=territory_id,
+    report = territory_figures(runtime().reading(), by=me().acting, territory_id=territory_id,
                                breakdown=schemas.BREAKDOWNS.get(by or ""), **query)  # fmt: skip
     months = [
         {"figures": f, "previous_month": report.previous_month(f.month),
@@ -102,7 +102,7 @@ def _export_doc(media_type: str, summary: str) -> Callable[[Any], Any]:
 
 def _report(query: dict[str, Any], territory_id: int) -> Report:
     return territory_figures(
-        runtime().reading(), by=me().user_id, territory_id=territory_id, **query
+        runtime().reading(), by=me().acting, territory_id=territory_id, **query
     )
 
 
@@ -144,7 +144,7 @@ def figures_xlsx(query: dict[str, Any], territory_id: int) -> Response:
 @_export_doc(CSV, "Long-format open data: totals, then every breakdown")
 def open_data_csv(query: dict[str, Any], territory_id: int) -> Response:
     """Long-format open data: the monthly totals, then every breakdown of the range."""
-    reports = territory_open_data(runtime().uow(), by=me().user_id, territory_id=territory_id,
+    reports = territory_open_data(runtime().uow(), by=me().acting, territory_id=territory_id,
                                   **query)  # fmt: skip
     data = csv_bytes(open_data_rows(reports), french=False)
     return _download(data, CSV, _name(reports[0], query, "open-data.csv"))
@@ -154,7 +154,7 @@ def open_data_csv(query: dict[str, Any], territory_id: int) -> Response:
 @directory.response(200, schemas.CategoryOut(many=True))
 def categories() -> Any:
     """The object taxonomy: categories, subcategories, unit weights, REP filière, waste codes."""
-    return list_categories(runtime().reading(), by=me().user_id)
+    return list_categories(runtime().reading(), by=me().acting)
 
 
 @directory.route("/actors", methods=["GET"])
@@ -163,7 +163,7 @@ def categories() -> Any:
 def actors(query: dict[str, int]) -> Any:
     """The actors serving my territories (my own actor for recyclers; all for admins), by
     name, a page at a time."""
-    found, total = page_of_actors(runtime().reading(), by=me().user_id, **query)
+    found, total = page_of_actors(runtime().reading(), by=me().acting, **query)
     return page_of(found, total, query["page"], query["per_page"])
 
 
@@ -171,4 +171,4 @@ def actors(query: dict[str, int]) -> Any:
 @directory.response(200, schemas.ActorOut)
 def actor(actor_id: int) -> Any:
     """One actor of my directory, with what it accepts and when it collects."""
-    return get_actor(runtime().reading(), by=me().user_id, actor_id=actor_id)
+    return get_actor(runtime().reading(), by=me().acting, actor_id=actor_id)

@@ -50,7 +50,7 @@ register_role(Role.TERRITORY_VIEWER, "territory_pages.dashboard", [
 def chosen() -> tuple[DashboardForm, Month, int]:
     """The month and territory asked for in the query string, and the form showing them."""
     form = DashboardForm(request.args)
-    form.offer(figure_territories(runtime().uow(), by=me().user_id))
+    form.offer(figure_territories(runtime().uow(), by=me().acting))
     form.validate()
     territory = form.territory()
     if territory is None:
@@ -62,7 +62,7 @@ def chosen() -> tuple[DashboardForm, Month, int]:
 def dashboard() -> ResponseReturnValue:
     """The month's figures, the twelve months up to it by category, and its breakdowns."""
     form, month, territory = chosen()
-    board = territory_dashboard(runtime().uow(), by=me().user_id, territory_id=territory,
+    board = territory_dashboard(runtime().uow(), by=me().acting, territory_id=territory,
                                 month=month)  # fmt: skip
     history = board.history
     chart = stacked_bars(history.months, series_of(history.months, history.rows,
@@ -93,7 +93,7 @@ def export(name: str) -> ResponseReturnValue:
 
 def exported(name: str, territory: int, month: Month) -> tuple[Report, ...]:
     """The dashboard's reports; for open data, its twelve months under every breakdown."""
-    uow, by = runtime().uow(), me().user_id
+    uow, by = runtime().uow(), me().acting
     board = territory_dashboard(uow, by=by, territory_id=territory, month=month)
     if name != "donnees-ouvertes":
         return board.reports
@@ -103,7 +103,7 @@ def exported(name: str, territory: int, month: Month) -> tuple[Report, ...]:
 @bp.route("/lots")
 def lots() -> ResponseReturnValue:
     """The territory's lots, newest first, filtered by status, site, subcategory and dates."""
-    uow, by = runtime().uow(), me().user_id
+    uow, by = runtime().uow(), me().acting
     choice, _, territory = chosen()
     if choice.errors:  # a hand-made territory the person may not read
         raise NotFound()
@@ -132,7 +132,7 @@ def form_filters(form: LotExplorerForm) -> LotFilters:
 @bp.route("/acteurs")
 def actors() -> ResponseReturnValue:
     """The active reuse actors whose service radius reaches my territories' sites, on a map."""
-    found = [a for a in list_actors(runtime().uow(), by=me().user_id) if a.active]
+    found = [a for a in list_actors(runtime().uow(), by=me().acting) if a.active]
     markers = [
         {"lat": a.lat, "lon": a.lon, "label": a.name,
          "detail": f"{label(ACTOR_KIND, a.kind)} — {a.commune_name}"}
