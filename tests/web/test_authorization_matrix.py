@@ -352,6 +352,13 @@ def call(client: FlaskClient, method: str, rule: str, case: Case, world: World) 
     return client.open(path, method=method, json=case.body).status_code
 
 
+def a_client(app: Flask) -> FlaskClient:
+    """A new client of its own, as a browser on HTTPS (session cookies are Secure)."""
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    return client
+
+
 @pytest.fixture
 def matrix_app(app: Flask) -> Flask:
     app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own tests; here only roles matter
@@ -364,14 +371,18 @@ def test_each_role_reaches_exactly_the_routes_it_is_given(
     matrix_app: Flask, uow: UnitOfWork, runtime, role
 ) -> None:  # type: ignore[no-untyped-def]
     own, other = a_world(uow, runtime, MORLAIX), a_world(uow, runtime, STRASBOURG)
+    session = None
+    if role is not None:  # one sign-in (scrypt is slow on purpose), its cookie in each client
+        signed_in = a_client(matrix_app)
+        sign_in_as(signed_in, uow, role, **scope_of(role, own))
+        session = signed_in.get_cookie(matrix_app.config["SESSION_COOKIE_NAME"])
     verdicts = {}
     for key, (method, rule) in sorted(routes_of(matrix_app).items()):
         case = ROUTES[key]
         for tenant, world in (("own", own), ("other", other)):
-            client = matrix_app.test_client()
-            client.environ_base["wsgi.url_scheme"] = "https"
-            if role is not None:
-                sign_in_as(client, uow, role, **scope_of(role, own))
+            client = a_client(matrix_app)
+            if session is not None:
+                client.set_cookie(session.key, session.value)
             verdicts[(key, tenant)] = (
                 call(client, method, rule, case, world),
                 expected(case, role, tenant),
