@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from reuse.domain.errors import NotFound
 from reuse.domain.french import PARIS
@@ -157,12 +158,17 @@ def lot_detail(uow: UnitOfWork, *, by: By, lot_id: int) -> LotDetail:
     """A lot the user may read, with its timeline (status log and events) and its offers."""
     with uow:
         user = acting_user(uow.session, by)
-        lot = uow.session.scalar(select(Lot).where(Lot.id == lot_id, visible_lots(user)))
+        visible = select(Lot).where(Lot.id == lot_id, visible_lots(user))
+        lot = uow.session.scalar(visible.options(*WITH_PLACE))
         if lot is None:
             raise NotFound(f"no lot {lot_id}")
         return LotDetail(
             summary(lot), lot.description, lot.photos, _timeline(uow, lot), _offers(uow, lot, user)
         )
+
+
+# A lot with the site and subcategory its summary names, in the same query.
+WITH_PLACE = (joinedload(Lot.site, innerjoin=True), joinedload(Lot.subcategory, innerjoin=True))
 
 
 def summary(lot: Lot) -> LotSummary:
