@@ -143,7 +143,9 @@ def test_an_update_before_any_claim_checks_every_rule_again_and_logs_it(
     with uow:
         lot = uow.session.get(Lot, declared.lot_id)
         names = uow.session.scalars(
-            select(OutboxMessage.name).where(OutboxMessage.lot_id == lot.id)
+            select(OutboxMessage.name)
+            .where(OutboxMessage.lot_id == lot.id)
+            .order_by(OutboxMessage.id)
         ).all()
         assert (lot.remaining_kg, lot.description, names) == (
             Decimal("55.500"),

@@ -52,7 +52,9 @@ def test_the_first_wave_offers_the_lot_to_the_closest_actors_with_reasons(uow, s
         lot = uow.session.get(Lot, lot_id)
         assert (lot.status, lot.wave, lot.next_wave_at) == ("offered", 1, NOW + timedelta(hours=2))
         names = uow.session.scalars(
-            select(OutboxMessage.name).where(OutboxMessage.lot_id == lot_id)
+            select(OutboxMessage.name)
+            .where(OutboxMessage.lot_id == lot_id)
+            .order_by(OutboxMessage.id)
         )
         assert list(names) == ["LotDeclared", "OffersSent"]
 
