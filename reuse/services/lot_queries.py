@@ -168,7 +168,7 @@ def lot_detail(uow: UnitOfWork, *, by: By, lot_id: int) -> LotDetail:
 
 
 # A lot with the site and subcategory its summary names, in the same query.
-WITH_PLACE = (joinedload(Lot.site, innerjoin=True), joinedload(Lot.subcategory, innerjoin=True))
+WITH_PLACE = (joinedload(Lot.site), joinedload(Lot.subcategory))
 
 
 def summary(lot: Lot) -> LotSummary:

@@ -14,14 +14,17 @@ from reuse.domain.errors import NotFound
 from reuse.domain.vocabulary import Role
 from reuse.models import Lot, Offer
 from reuse.services.access import Acting, By, acting_user, is_admin
-from reuse.services.lot_queries import SUMMARY_COLUMNS, LotSummary, summary, with_summary
+from reuse.services.lot_queries import (
+    SUMMARY_COLUMNS,
+    WITH_PLACE,
+    LotSummary,
+    summary,
+    with_summary,
+)
 from reuse.unit_of_work import UnitOfWork
 
 # An offer's lot with what its summary shows, loaded with the offers.
-WITH_LOT = (
-    joinedload(Offer.lot).joinedload(Lot.site),
-    joinedload(Offer.lot).joinedload(Lot.subcategory),
-)
+WITH_LOT = (joinedload(Offer.lot).options(*WITH_PLACE),)
 
 
 @dataclass(frozen=True)
