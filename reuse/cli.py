@@ -16,7 +16,7 @@ from reuse.domain.errors import DomainError
 from reuse.domain.vocabulary import Role
 from reuse.migrate import upgrade
 from reuse.runtime import Runtime
-from reuse.services.accounts import Grant, create_user
+from reuse.services.accounts import GrantBySlug, create_user
 from reuse.services.refdata import load_reference_data
 from reuse.stats.commands import factors_group, stats
 
@@ -109,7 +109,7 @@ def users_create(
     actor: str | None,
 ) -> None:
     """Create a user with one role."""
-    grant = Grant(Role(role), territory=territory, site=site, actor=actor)
+    grant = GrantBySlug(Role(role), territory=territory, site=site, actor=actor)
     try:
         user_id = create_user(
             runtime.uow(), email=email, password=password, display_name=display_name, grants=[grant]

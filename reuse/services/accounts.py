@@ -41,8 +41,8 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Grant:
-    """A role to give, with the slug of what it applies to."""
+class GrantBySlug:
+    """A role to give, with the slug of what it applies to (the command line's way)."""
 
     role: Role
     territory: str | None = None
@@ -56,7 +56,7 @@ def create_user(
     email: str,
     password: str,
     display_name: str,
-    grants: list[Grant],
+    grants: list[GrantBySlug],
     now: datetime | None = None,
 ) -> int:
     """Create a user with its memberships; refuse a taken e-mail or a weak password."""
@@ -86,7 +86,7 @@ def _check_credentials(email: str, password: str) -> None:
         raise ValidationFailed(errors)
 
 
-def _membership(uow: UnitOfWork, grant: Grant) -> Membership:
+def _membership(uow: UnitOfWork, grant: GrantBySlug) -> Membership:
     territory = _by_slug(uow, Territory, grant.territory, "territory")
     site = _by_slug(uow, Site, grant.site, "site")
     actor = _by_slug(uow, Actor, grant.actor, "actor")
