@@ -11,6 +11,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from reuse.config import Settings
 from reuse.stats import rollups
+from reuse.stats.months import paris_month_of_stored
 
 READ_ONLY = "reuse_read_only"
 
@@ -33,7 +34,8 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, busy timeout, foreign keys, and write transactions that begin IMMEDIATE.
+    """WAL, busy timeout, foreign keys, write transactions that begin IMMEDIATE, and the
+    `paris_month()` SQL function that PostgreSQL has as `to_char(... AT TIME ZONE ...)`.
 
     pysqlite's own transaction handling begins lazily and deferred; a deferred
     read-then-write transaction fails with "database is locked" (or double-books)
@@ -49,6 +51,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        dbapi_connection.create_function(
+            "paris_month", 1, paris_month_of_stored, deterministic=True
+        )
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from reuse.domain.vocabulary import OutcomeGroup
 from reuse.stats import queries
 from reuse.stats.dimensions import TOTAL, Dimension
-from reuse.stats.figures import ZERO, Figures, co2e_from_micro, median_hours
+from reuse.stats.figures import ZERO, Figures, co2e_from_micro, hours_of
 from reuse.stats.queries import Key, Scope
 
 NO_OUTCOME = (ZERO, 0)
@@ -27,13 +27,13 @@ class Aggregates:
     labels: dict[str, str] = field(default_factory=dict)
     declared: dict[Key, tuple[Decimal, int]] = field(default_factory=dict)
     missed: dict[Key, tuple[Decimal, Decimal]] = field(default_factory=dict)
-    seconds: dict[Key, list[int]] = field(default_factory=dict)
+    median_seconds: dict[Key, Decimal] = field(default_factory=dict)
     received: dict[Key, tuple[Decimal, Decimal, int]] = field(default_factory=dict)
     outcomes: dict[Key, dict[str, tuple[Decimal, int]]] = field(default_factory=dict)
 
     def keys(self) -> set[Key]:
         """Every (month, key) that has some figure."""
-        return {*self.declared, *self.missed, *self.seconds, *self.received, *self.outcomes}
+        return {*self.declared, *self.missed, *self.median_seconds, *self.received, *self.outcomes}
 
 
 def aggregate(session: Session, scope: Scope, dim: Dimension, *, lots: bool = True) -> Aggregates:
@@ -41,7 +41,7 @@ def aggregate(session: Session, scope: Scope, dim: Dimension, *, lots: bool = Tr
     found = Aggregates()
     if lots and dim.per_lot:
         found.declared, found.missed = queries.lot_months(session, scope, dim, found.labels)
-        found.seconds = queries.first_claim_seconds(session, scope, dim, found.labels)
+        found.median_seconds = queries.first_claim_medians(session, scope, dim, found.labels)
     found.received, found.outcomes = queries.receptions(session, scope, dim, found.labels)
     return found
 
@@ -57,7 +57,7 @@ def figures_at(found: Aggregates, key: Key, factor_set: str, *, lots: bool) -> F
         month=key[0], key=key[1], label=found.labels.get(key[1], "Total"), factor_set=factor_set,
         declared_kg=declared_kg if lots else None, lots=lot_count if lots else None,
         missed_kg=missed_kg if lots else None, withdrawn_kg=withdrawn_kg if lots else None,
-        median_hours_to_first_claim=median_hours(found.seconds.get(key, [])) if lots else None,
+        median_hours_to_first_claim=hours_of(found.median_seconds.get(key)) if lots else None,
         diverted_kg=diverted, claimed_kg_received=claimed, collections=collections,
         reused_kg=reused, recycled_kg=groups.get(OutcomeGroup.RECYCLING.value, NO_OUTCOME)[0],
         energy_recovered_kg=groups.get(OutcomeGroup.ENERGY_RECOVERY.value, NO_OUTCOME)[0],
@@ -67,7 +67,8 @@ def figures_at(found: Aggregates, key: Key, factor_set: str, *, lots: bool) -> F
 
 
 def rolled_up(found: Aggregates) -> Aggregates:
-    """The monthly totals of a breakdown whose keys split the rows (each row has one key)."""
+    """The monthly sums of a breakdown whose keys split the rows (each row has one key); not
+    the medians, which no sum gives."""
     total = Aggregates()
     for (month, _), declared in found.declared.items():
         _add(total.declared, (month, ""), declared)
@@ -75,8 +76,6 @@ def rolled_up(found: Aggregates) -> Aggregates:
         _add(total.missed, (month, ""), missed)
     for (month, _), received in found.received.items():
         _add(total.received, (month, ""), received)
-    for (month, _), seconds in found.seconds.items():
-        total.seconds.setdefault((month, ""), []).extend(seconds)
     for (month, _), groups in found.outcomes.items():
         summed = total.outcomes.setdefault((month, ""), {})
         for group, outcome in groups.items():
@@ -126,4 +125,6 @@ def totals_and_breakdown(
     if not dim.per_lot:
         return totals(session, wide), breakdown(session, scope, dim)
     found = aggregate(session, wide, dim)
-    return _totals_of(rolled_up(found), wide), _rows_of(found, scope, dim)
+    total = rolled_up(found)
+    total.median_seconds = queries.first_claim_medians(session, wide, TOTAL, total.labels)
+    return _totals_of(total, wide), _rows_of(found, scope, dim)

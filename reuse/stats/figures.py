@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -63,14 +62,8 @@ def co2e_from_micro(micro: int) -> Decimal:
     return (Decimal(micro) * MICRO).quantize(GRAM, ROUND_HALF_UP)
 
 
-def median_hours(seconds: Sequence[int]) -> Decimal | None:
-    """The median of durations in seconds, in hours to one decimal; None without durations."""
-    if not seconds:
+def hours_of(seconds: Decimal | None) -> Decimal | None:
+    """A duration in seconds in hours, to one decimal; None stays None."""
+    if seconds is None:
         return None
-    ordered = sorted(seconds)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        median = Decimal(ordered[middle])
-    else:
-        median = Decimal(ordered[middle - 1] + ordered[middle]) / 2
-    return (median / 3600).quantize(HOUR_PLACES, ROUND_HALF_UP)
+    return (seconds / 3600).quantize(HOUR_PLACES, ROUND_HALF_UP)

@@ -58,6 +58,12 @@ class Month:
         return Month(index // 12, index % 12 + 1)
 
 
+def paris_month_of_stored(stored: str) -> str:
+    """The `YYYY-MM` label of the Paris month of a UTC instant as SQLite stores it
+    (`YYYY-MM-DD HH:MM:SS.ffffff`, naive): SQLite's `paris_month()` (reuse/db.py)."""
+    return Month.of(datetime.fromisoformat(stored).replace(tzinfo=UTC)).label
+
+
 def month_range(first: Month, last: Month) -> tuple[Month, ...]:
     """Every month from `first` to `last`, both included."""
     if last < first:

@@ -1,22 +1,21 @@
 """The queries behind the figures, grouped by Paris month and a breakdown key.
 
 Sums are read from the monthly rollups (reuse/stats/rollups.py); the median hours to first
-claim, which no sum gives, from the lots and their claims. Kilograms are summed as the stored
+claim, which no sum gives, from the lots and their claims, the median taken in the database. Kilograms are summed as the stored
 integer thousandths (exact on every database) and turned into Decimal only in Python.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Select, and_, func, select
+from sqlalchemy import Integer, Select, String, and_, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import type_coerce
+from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 from reuse.domain.quantities import GRAM
 from reuse.domain.vocabulary import OutcomeGroup
@@ -30,7 +29,8 @@ Key = tuple[str, str]
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose figures: a territory's, an actor's, or both; over which months; which factors."""
+    """Whose figures: a territory's, an actor's, or both; over which consecutive months; which
+    factors."""
 
     months: tuple[Month, ...]
     factor_set: str
@@ -45,10 +45,9 @@ def kg_of(thousandths: Any) -> Decimal:
 
 def _monthly(source: Any, columns: Sequence[Any], scope: Scope, dim: Dimension) -> Select[Any]:
     """SELECT month, key, label, sum(columns) FROM a rollup within the scope, grouped."""
-    labels = [m.label for m in scope.months]
     query = select(source.month, dim.key, dim.label, *(func.sum(c) for c in columns))
     query = dim.apply(query.select_from(source).join(Site, Site.id == source.site_id), source)
-    query = query.where(source.month.in_(labels))
+    query = query.where(source.month.between(scope.months[0].label, scope.months[-1].label))
     if scope.territory_id is not None:
         query = query.where(Site.territory_id == scope.territory_id)
     if scope.actor_id is not None:
@@ -79,29 +78,77 @@ def lot_months(
     return declared, missed
 
 
-def first_claim_seconds(
+class whole_seconds(FunctionElement[int]):  # noqa: N801 - an SQL function, named as such
+    """Whole seconds from `start` to `end` (truncated, as Python's `int(delta.total_seconds())`),
+    exact on both databases: SQLite keeps UTC instants as `YYYY-MM-DD HH:MM:SS.ffffff` text."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(whole_seconds, "postgresql")
+def _whole_seconds_postgresql(element: whole_seconds, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(trunc(EXTRACT(EPOCH FROM ({end}) - ({start}))) AS BIGINT)"
+
+
+@compiles(whole_seconds, "sqlite")
+def _whole_seconds_sqlite(element: whole_seconds, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    # strftime() rounds to the millisecond: give it the whole seconds, add the microseconds.
+    micros = (
+        f"((strftime('%s', substr({end}, 1, 19)) - strftime('%s', substr({start}, 1, 19)))"
+        f" * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6))"
+    )
+    return f"({micros} / 1000000)"
+
+
+class paris_month(GenericFunction[str]):  # noqa: N801 - an SQL function, named as such
+    """The `YYYY-MM` label of the Paris month of an instant. PostgreSQL reads its time zone
+    database; SQLite, which has none, calls the Python function of the same name that every
+    connection of ours registers (reuse/db.py)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(paris_month, "postgresql")
+def _paris_month_postgresql(element: paris_month, compiler: Any, **kw: Any) -> str:
+    instant = compiler.process(element.clauses, **kw)
+    return f"to_char({instant} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
+
+
+def first_claim_medians(
     session: Session, scope: Scope, dim: Dimension, labels: dict[str, str]
-) -> dict[Key, list[int]]:
-    """By month of declaration: the seconds from each claimed lot's declaration to its first
-    claim (one value per lot, for the median)."""
-    declared_at = type_coerce(Lot.declared_at, DateTime(timezone=True))
-    first = type_coerce(func.min(Claim.claimed_at), DateTime(timezone=True))
-    query = select(declared_at, dim.key, dim.label, first).select_from(Lot)
-    query = query.join(Site, Site.id == Lot.site_id).join(Claim, Claim.lot_id == Lot.id)
-    query = dim.apply(query, Lot).where(
+) -> dict[Key, Decimal]:
+    """By month of declaration: the median of the claimed lots' whole seconds from declaration
+    to first claim, computed in the database (one row per month and key, not per lot)."""
+    month = paris_month(Lot.declared_at)
+    waited = whole_seconds(Lot.declared_at, func.min(Claim.claimed_at))
+    per_lot = select(month.label("month"), dim.key.label("key"), dim.label.label("label"),
+                     waited.label("waited")).select_from(Lot)  # fmt: skip
+    per_lot = per_lot.join(Site, Site.id == Lot.site_id).join(Claim, Claim.lot_id == Lot.id)
+    per_lot = dim.apply(per_lot, Lot).where(
         Lot.declared_at >= scope.months[0].start, Lot.declared_at < scope.months[-1].end
     )
     if scope.territory_id is not None:
-        query = query.where(Site.territory_id == scope.territory_id)
-    query = query.group_by(Lot.id, dim.key, dim.label)
-    seconds: dict[Key, list[int]] = defaultdict(list)
-    for declared, key, _, first_claim in _rows(session, query, labels):
-        seconds[(Month.of(declared).label, key)].append(_seconds(declared, first_claim))
-    return seconds
-
-
-def _seconds(start: datetime, end: datetime) -> int:
-    return int((end - start).total_seconds())
+        per_lot = per_lot.where(Site.territory_id == scope.territory_id)
+    lots = per_lot.group_by(Lot.id, Lot.declared_at, dim.key, dim.label).subquery()
+    cell = (lots.c.month, lots.c.key)
+    ranked = select(
+        *lots.c,
+        func.row_number().over(partition_by=cell, order_by=lots.c.waited).label("rank"),
+        func.count().over(partition_by=cell).label("size"),
+    ).subquery()
+    # The middle value, or the two middle ones when the count is even.
+    middle = ranked.c.rank.in_([(ranked.c.size + 1) // 2, (ranked.c.size + 2) // 2])
+    by_cell = (ranked.c.month, ranked.c.key, ranked.c.label)
+    query = select(*by_cell, func.sum(ranked.c.waited), func.count()).where(middle)
+    query = query.group_by(*by_cell)
+    return {
+        (month, key): Decimal(int(summed)) / int(count)
+        for month, key, _, summed, count in _rows(session, query, labels)
+    }
 
 
 def receptions(

@@ -41,9 +41,7 @@ SPECIAL = tuple(
 )  # fmt: skip
 INSTANTS = st.one_of(
     st.sampled_from(SPECIAL),
-    st.datetimes(datetime(2024, 11, 1), datetime(2026, 12, 31), timezones=st.just(UTC)).map(  # noqa: DTZ001 - Hypothesis takes naive bounds
-        lambda at: at.replace(microsecond=0)
-    ),
+    st.datetimes(datetime(2024, 11, 1), datetime(2026, 12, 31), timezones=st.just(UTC)),  # noqa: DTZ001 - Hypothesis takes naive bounds
 )
 GRAMS = st.integers(1, 400_000)
 
@@ -96,8 +94,9 @@ def lots(draw: st.DrawFn) -> LotSpec:
         )
         left -= taken if status in HOLDING else 0
         at = declared + timedelta(
-            minutes=draw(st.integers(0, 6000)), seconds=draw(st.integers(0, 59))
-        )
+            minutes=draw(st.integers(0, 6000)), seconds=draw(st.integers(0, 59)),
+            microseconds=draw(st.integers(0, 999_999)),
+        )  # fmt: skip
         reception = draw(receptions()) if status == "received" else None
         claims.append(ClaimSpec(draw(st.integers(0, 1)), taken, at, status, reception))
     if left == grams:

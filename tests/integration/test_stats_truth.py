@@ -12,7 +12,7 @@ import io
 import statistics
 import tempfile
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,18 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from reuse.models.types import UTCDateTime
 from reuse.refdata import catalog
 from reuse.runtime import Runtime
 from reuse.stats import Month, Report, actor_impact, month_range, territory_report
 from reuse.stats.commands import stats
+from reuse.stats.queries import whole_seconds
 from reuse.unit_of_work import UnitOfWork
 
-from stats_history import HISTORIES, LotSpec, World, store, world_in
+from stats_history import HISTORIES, INSTANTS, LotSpec, World, store, world_in
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST, LAST = Month(2025, 12), Month(2026, 11)
@@ -168,6 +171,19 @@ def test_every_figure_equals_the_naive_recomputation_from_raw_rows(
     expected = naive(world, history, dim, months)
     assert {(f.month, f.key): served(f) for f in report.rows} == expected
     assert {f.factor_set for f in (*report.totals, *report.rows)} == {report.factor_set}
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=INSTANTS, waited=st.timedeltas(timedelta(0), timedelta(days=120)))
+def test_the_database_counts_the_wait_to_a_first_claim_in_whole_seconds_as_python_does(
+    runtime: Runtime, start: datetime, waited: timedelta
+) -> None:
+    """The median is taken in the database, so each lot's wait must be the same integer there:
+    truncated, with the microseconds of both instants counted."""
+    instants = (literal(start, UTCDateTime), literal(start + waited, UTCDateTime))
+    with runtime.engine.connect() as connection:
+        counted = connection.scalar(select(whole_seconds(*instants)))
+    assert counted == int(waited.total_seconds())
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
