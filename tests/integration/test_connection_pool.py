@@ -20,26 +20,22 @@ def engine(database_url: str) -> Iterator[Engine]:
     made.dispose()
 
 
-def pooled_backend(engine: Engine) -> int:
-    """Use one pooled connection and give it back; return its server process id."""
+@pytest.fixture
+def ended(engine: Engine) -> int:
+    """The server process of the one pooled connection, ended from another connection while
+    the connection sits in the pool (the server itself stays up); its process id."""
     with engine.connect() as connection:
         pid: int = connection.scalar(select(func.pg_backend_pid()))
-    return pid
-
-
-def end_backend(engine: Engine, pid: int) -> None:
-    """End one of our own server processes from another connection (the server stays up)."""
     other = create_engine(engine.url, poolclass=NullPool)
     with other.connect() as connection:
         assert connection.scalar(select(func.pg_terminate_backend(pid)))
     other.dispose()
+    return pid
 
 
 def test_an_idle_connection_whose_server_process_ended_is_replaced_before_use(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, ended: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ended = pooled_backend(engine)
-    end_backend(engine, ended)
     monkeypatch.setattr(db, "PING_AFTER_IDLE_S", 0.0)
     with engine.connect() as connection:
         assert connection.scalar(select(1)) == 1
@@ -47,10 +43,8 @@ def test_an_idle_connection_whose_server_process_ended_is_replaced_before_use(
 
 
 def test_a_connection_used_a_moment_ago_is_handed_out_without_a_ping(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, ended: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ended = pooled_backend(engine)
-    end_backend(engine, ended)
     monkeypatch.setattr(db, "PING_AFTER_IDLE_S", 3600.0)
     with pytest.raises(exc.OperationalError) as failed, engine.connect() as connection:
         connection.scalar(select(1))
