@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, and_, func, select
+from sqlalchemy import Integer, Select, and_, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement, GenericFunction
+from sqlalchemy.sql.functions import FunctionElement
 
 from reuse.domain.quantities import GRAM
 from reuse.domain.vocabulary import OutcomeGroup
 from reuse.models import Claim, Co2Factor, Lot, LotMonth, ReceptionMonth, Site
 from reuse.stats.dimensions import Dimension
 from reuse.stats.months import Month
-from reuse.stats.rollups import raw
+from reuse.stats.rollups import paris_month, raw
 
 Key = tuple[str, str]
 
@@ -101,21 +101,6 @@ def _whole_seconds_sqlite(element: whole_seconds, compiler: Any, **kw: Any) -> s
         f" * 1000000 + substr({end}, 21, 6) - substr({start}, 21, 6))"
     )
     return f"({micros} / 1000000)"
-
-
-class paris_month(GenericFunction[str]):  # noqa: N801 - an SQL function, named as such
-    """The `YYYY-MM` label of the Paris month of an instant. PostgreSQL reads its time zone
-    database; SQLite, which has none, calls the Python function of the same name that every
-    connection of ours registers (reuse/db.py)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(paris_month, "postgresql")
-def _paris_month_postgresql(element: paris_month, compiler: Any, **kw: Any) -> str:
-    instant = compiler.process(element.clauses, **kw)
-    return f"to_char({instant} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
 
 
 def first_claim_medians(

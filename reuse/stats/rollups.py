@@ -34,15 +34,16 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    literal,
     literal_column,
     or_,
     select,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.sql.expression import type_coerce
+from sqlalchemy.sql.functions import GenericFunction
 
 from reuse.domain.vocabulary import ClaimStatus, LotStatus, OutcomeGroup
 from reuse.models import (
@@ -83,9 +84,19 @@ def raw(column: Any) -> ColumnElement[int]:
     return type_coerce(column, BigInteger)
 
 
-def month_of(column: Any, months: Sequence[Month]) -> ColumnElement[str]:
-    """The `YYYY-MM` label of the month of `months` holding the instant in `column`."""
-    return case(*((column < m.end, literal(m.label)) for m in months))
+class paris_month(GenericFunction[str]):  # noqa: N801 - an SQL function, named as such
+    """The `YYYY-MM` label of the Paris month of an instant. PostgreSQL reads its time zone
+    database; SQLite, which has none, calls the Python function of the same name that every
+    connection of ours registers (reuse/db.py)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(paris_month, "postgresql")
+def _paris_month_postgresql(element: paris_month, compiler: Any, **kw: Any) -> str:
+    instant = compiler.process(element.clauses, **kw)
+    return f"to_char({instant} AT TIME ZONE 'Europe/Paris', 'YYYY-MM')"
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ class Span:
 
 def span_of(months: Sequence[Month], sites: Sequence[int] | None = None) -> Span:
     """The span of `months` (and `sites`)."""
-    return Span(lambda column: month_of(column, months), months[0].start, months[-1].end, sites)
+    return Span(paris_month, months[0].start, months[-1].end, sites)
 
 
 # One cell as bound parameters (label, start, end, sites): its statements, built once below,
