@@ -11,6 +11,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
+from reuse.stats import rollups
+
+# Set by a revision that needs the stats rollups recomputed from the rows once the upgrade is
+# done (the revision that creates them; one that changes what they sum).
+REBUILD_ROLLUPS = "reuse_rebuild_rollups"
+
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration pointing at the packaged migrations."""
@@ -26,6 +32,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as connection, _sqlite_foreign_keys_deferred(connection):
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if config.attributes.pop(REBUILD_ROLLUPS, False):
+            rollups.rebuild(connection)
         if connection.dialect.name == "sqlite":
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
             if broken:

@@ -10,7 +10,8 @@ On PostgreSQL each recomputed cell is locked first (a transaction-level advisory
 in one order), so two commits that touch one cell recompute it one after the other, the
 second one reading what the first committed. SQLite runs one writer at a time anyway.
 
-`rebuild` recomputes every cell: after a bulk load that bypassed sessions, and in migrations.
+`rebuild` recomputes every cell: after a bulk load that bypassed sessions, and after an upgrade
+that creates the rollups.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ Cell = tuple[int, Month]
 Row = tuple[Any, ...]
 CHANGES = "reuse_rollup_changes"
 # Set in `Session.info` of a session that writes a database below revision 0008, which has no
-# rollups yet (the migration that creates them fills them from the rows).
+# rollups yet (the upgrade that creates them fills them from the rows, reuse/migrate.py).
 BELOW_ROLLUPS = "reuse_below_rollups"
 ZERO, ONE = literal_column("0", BigInteger), literal_column("1", BigInteger)
 
