@@ -76,9 +76,13 @@ class Topology:
             raise TopologyFailed(f"exited: {dead}\n{self.log_tails()}")
 
     def stop(self) -> None:
-        """SIGTERM each process group; after a grace period, SIGKILL whatever is left of it."""
+        """SIGTERM each process, as docker stop does; after a grace period, SIGKILL whatever is
+        left of its group. Only the main process is asked: gunicorn's master and Celery's main
+        process stop their children once what they run is done (a Celery pool child that got
+        the signal itself would die mid-task)."""
         for process in self.processes.values():
-            _signal_group(process, signal.SIGTERM)
+            with suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_S
         for process in self.processes.values():
             with suppress(subprocess.TimeoutExpired):
