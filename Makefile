@@ -51,7 +51,7 @@ run: install translations
 	$(VENV)/bin/reuse seed demo
 	@echo "reuse runs on http://127.0.0.1:8000 (web + worker + beat; Ctrl-C stops everything)."
 	@echo "E-mails are written to $(REUSE_INSTANCE_PATH)/mail."
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" REUSE_COOKIE_SECURE=0 $(VENV)/bin/honcho -f Procfile.embedded start
+	REUSE_COOKIE_SECURE=0 $(PY) -m web
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,11 @@
-"""The production topology without Docker: gunicorn, Celery workers and beat as real processes.
+"""The platform's processes without Docker: the production topology (gunicorn, Celery workers
+and beat) and the embedded run of `make run` (gunicorn and one worker with its beat).
 
-The commands are those of docker-compose.yml (a test keeps them equal); on this machine the web
-front binds a loopback port, `python` and `gunicorn` are this environment's, and beat keeps its
-schedule in the instance folder. Each process runs in its own process group, so stopping one
-also stops the children it forked (gunicorn's workers, Celery's pool).
+The production commands are those of docker-compose.yml (a test keeps them equal); on this
+machine the web front binds a loopback port, `python` and `gunicorn` are this environment's,
+and beat keeps its schedule in the instance folder. Each process runs in a session of its own:
+a Ctrl-C in the terminal reaches only the process that started them, which stops each one as
+docker stop does, and after a grace period kills whatever is left of its process group.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,11 @@ BEAT = ("python", "-m", "workers", "beat", "--loglevel=INFO",
         "--schedule=/var/lib/reuse/beat-schedule")  # fmt: skip
 COMPOSE_BIND = "0.0.0.0:8000"
 COMPOSE_SCHEDULE = "--schedule=/var/lib/reuse/beat-schedule"
+# `make run`: fewer web processes, one worker that runs beat too (SQLite, one writer at a time).
+EMBEDDED_WEB = ("gunicorn", "--bind", COMPOSE_BIND, "--workers", "2", "--access-logfile", "-",
+                "web:create_app()")  # fmt: skip
+EMBEDDED_WORKER = ("python", "-m", "workers", "worker", "--beat", "--loglevel=INFO",
+                   "--concurrency=2", COMPOSE_SCHEDULE)  # fmt: skip
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 20.0
 
@@ -43,20 +51,29 @@ class Topology:
     logs: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def spawn(self, name: str, command: Sequence[str], env: Mapping[str, str] | None) -> None:
-        """Start `command` in a new process group, its output in `<logs>/<name>.log`."""
-        with (self.logs / f"{name}.log").open("ab") as log:
+    def spawn(
+        self, name: str, command: Sequence[str], env: Mapping[str, str] | None,
+        *, to_terminal: bool = False,
+    ) -> None:  # fmt: skip
+        """Start `command` in a new session, its output in `<logs>/<name>.log` (or this
+        process's terminal)."""
+        with ExitStack() as files:
+            log = None if to_terminal else files.enter_context(self.log(name).open("ab"))
             self.processes[name] = subprocess.Popen(  # noqa: S603 - our own programs
                 list(command), stdout=log, stderr=subprocess.STDOUT, env=env,
                 start_new_session=True,
             )  # fmt: skip
 
+    def log(self, name: str) -> Path:
+        """Where the output of process `name` goes (unless it goes to the terminal)."""
+        return self.logs / f"{name}.log"
+
     def log_tails(self, chars: int = 3000) -> str:
         """The end of every process's log, for a failure report."""
         tails = []
         for name in self.processes:
-            text = (self.logs / f"{name}.log").read_text(errors="replace")
-            tails.append(f"----- {name} ({self.logs / name}.log) -----\n{text[-chars:]}")
+            text = self.log(name).read_text(errors="replace")
+            tails.append(f"----- {name} ({self.log(name)}) -----\n{text[-chars:]}")
         return "\n".join(tails)
 
     def wait_until_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
@@ -100,7 +117,7 @@ class Topology:
     def _worker_ready(self, name: str) -> bool:
         if not name.startswith("worker"):
             return True
-        return " ready." in (self.logs / f"{name}.log").read_text(errors="replace")
+        return " ready." in self.log(name).read_text(errors="replace")
 
 
 @contextmanager
@@ -144,3 +161,25 @@ def here(command: Sequence[str], port: int, instance: Path) -> list[str]:
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
     with suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
+
+
+def run_embedded(instance: Path, port: int) -> int:
+    """The embedded platform in this terminal until SIGINT (Ctrl-C) or SIGTERM, or until one of
+    its processes exits; then both are stopped. Return the exit status for the shell."""
+    topology = Topology(f"http://127.0.0.1:{port}", instance)
+    asked = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: asked.set())
+    try:
+        topology.spawn("web", here(EMBEDDED_WEB, port, instance), None, to_terminal=True)
+        topology.spawn("worker", here(EMBEDDED_WORKER, port, instance), None, to_terminal=True)
+        while not asked.wait(0.2):
+            codes = {name: process.poll() for name, process in topology.processes.items()}
+            exited = [f"{name} exited ({code})" for name, code in codes.items() if code is not None]
+            if exited:
+                print(f"stopping: {', '.join(exited)}", file=sys.stderr, flush=True)
+                return 1
+        print("stopping (Ctrl-C): each process finishes what it runs", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        topology.stop()
