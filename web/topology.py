@@ -179,7 +179,7 @@ def run_embedded(instance: Path, port: int) -> int:
             if exited:
                 print(f"stopping: {', '.join(exited)}", file=sys.stderr, flush=True)
                 return 1
-        print("stopping (Ctrl-C): each process finishes what it runs", file=sys.stderr, flush=True)
+        print("stopping: each process finishes what it runs first", file=sys.stderr, flush=True)
         return 0
     finally:
         topology.stop()
