@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +26,11 @@ from reuse.unit_of_work import UnitOfWork
 
 # An offer's lot with what its summary shows, loaded with the offers.
 WITH_LOT = (joinedload(Offer.lot).options(*WITH_PLACE),)
+# The columns of an offer, in OfferView's order (lists read them, not whole offers).
+OFFER_COLUMNS = (
+    Offer.id, Offer.actor_id, Offer.wave, Offer.rank, Offer.distance_km, Offer.score,
+    Offer.reasons, Offer.status, Offer.sent_at, Offer.closed_at,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,16 +70,17 @@ def list_offers(
             else and_(visible_offers(user), Offer.status == status)
         )
         total = uow.session.scalar(select(func.count(Offer.id)).where(rule)) or 0
-        columns = (Offer, Lot.description, Lot.photos, *SUMMARY_COLUMNS)
+        columns = (*OFFER_COLUMNS, Lot.description, Lot.photos, *SUMMARY_COLUMNS)
         query = with_summary(select(*columns).join(Lot, Lot.id == Offer.lot_id)).where(rule)
         rows = uow.session.execute(
             query.order_by(Offer.sent_at.desc(), Offer.id.desc())
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
+        width = len(OFFER_COLUMNS)
         return [
-            _view(offer, LotSummary(*lot), description, photos)
-            for offer, description, photos, *lot in rows
+            _view(row[:width], LotSummary(*row[width + 2 :]), *row[width : width + 2])
+            for row in rows
         ], total
 
 
@@ -90,14 +97,14 @@ def offer_detail(uow: UnitOfWork, *, by: By, offer_id: int) -> OfferView:
 
 def offer_view(offer: Offer) -> OfferView:
     """An offer with the lot it proposes."""
-    return _view(offer, summary(offer.lot), offer.lot.description, offer.lot.photos)
+    values = [getattr(offer, column.key) for column in OFFER_COLUMNS]
+    return _view(values, summary(offer.lot), offer.lot.description, offer.lot.photos)
 
 
 def _view(
-    offer: Offer, lot: LotSummary, description: str, photos: list[dict[str, Any]]
+    offer: Sequence[Any], lot: LotSummary, description: str, photos: list[dict[str, Any]]
 ) -> OfferView:
-    return OfferView(
-        offer.id, offer.actor_id, offer.wave, offer.rank, offer.distance_km, offer.score,
-        list(offer.reasons), offer.status, offer.sent_at, offer.closed_at, lot, description,
-        list(photos),
-    )  # fmt: skip
+    """An OfferView from an offer's OFFER_COLUMNS values and its lot's."""
+    offer_id, actor_id, wave, rank, distance_km, score, reasons, status, sent_at, closed_at = offer
+    return OfferView(offer_id, actor_id, wave, rank, distance_km, score, list(reasons), status,
+                     sent_at, closed_at, lot, description, list(photos))  # fmt: skip
