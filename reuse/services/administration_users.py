@@ -63,6 +63,13 @@ def list_users(uow: UnitOfWork, *, by: By) -> list[UserView]:
         return [_view(u) for u in uow.session.scalars(query)]
 
 
+def get_user(uow: UnitOfWork, *, by: By, user_id: int) -> UserView:
+    """One user with its roles."""
+    with uow:
+        admin_of(uow.session, by)
+        return _view(existing(uow.session, User, user_id))
+
+
 def create_user(
     uow: UnitOfWork, *, by: By, draft: UserDraft, password: str, now: datetime | None = None
 ) -> UserView:

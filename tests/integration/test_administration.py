@@ -38,6 +38,7 @@ from reuse.services.administration_users import (
     Grant,
     UserDraft,
     create_user,
+    get_user,
     list_users,
     update_user,
 )
@@ -128,6 +129,8 @@ def test_someone_who_is_not_an_admin_changes_nothing(uow: UnitOfWork) -> None:
         update_territory(uow, by=ids[0], territory_id=ids[1], changes={"name": "Pris"})
     with pytest.raises(NotAllowed):
         list_users(uow, by=ids[0])
+    with pytest.raises(NotAllowed):
+        get_user(uow, by=ids[0], user_id=ids[0])
 
 
 def test_an_admin_adds_a_site_in_a_commune_of_its_territory_and_changes_its_days(

@@ -17,7 +17,7 @@ from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Commune, FactorSet, Site, Territory, User
 from reuse.unit_of_work import UnitOfWork
 
-from builders import a_site, an_actor
+from builders import a_site, a_user, an_actor
 from tests_web import field_error, page_token, sign_in_as
 
 SHIPPED = Path(reuse.refdata.__file__).parent / "data"
@@ -171,6 +171,20 @@ def test_a_user_is_created_with_a_role_and_an_admin_cannot_lock_themselves_out(
     assert "propre rôle d’administrateur" in dropped.get_data(as_text=True)
     with uow:
         assert [m.role for m in uow.session.get(User, admin_id).memberships] == ["admin"]  # type: ignore[union-attr]
+
+
+def test_a_user_s_page_shows_that_user_and_an_unknown_user_is_not_found(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    sign_in_as(client, uow, Role.ADMIN)
+    with uow:
+        agent = a_user(uow.session, Role.AGENT)
+        uow.commit()
+        agent_id, email = agent.id, agent.email
+    shown = client.get(f"/admin/utilisateurs/{agent_id}")
+    assert shown.status_code == 200
+    assert email in shown.get_data(as_text=True)
+    assert client.get(f"/admin/utilisateurs/{agent_id + 1000}").status_code == 404
 
 
 def test_a_factor_set_is_loaded_once_and_a_second_load_of_its_version_is_refused(

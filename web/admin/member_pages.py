@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.exceptions import NotFound
 from wtforms import SelectChoice
 
 from reuse.domain.vocabulary import Role
@@ -23,6 +22,7 @@ from reuse.services.administration_actors import (
 from reuse.services.administration_users import (
     UserDraft,
     create_user,
+    get_user,
     list_users,
     update_user,
 )
@@ -158,9 +158,7 @@ def places() -> dict[str, dict[Any, str]]:
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
 def user(user_id: int) -> ResponseReturnValue:
     """Change a user's name, roles (kept ones plus a new one) or active flag."""
-    current = next((u for u in list_users(**acting()) if u.id == user_id), None)
-    if current is None:
-        raise NotFound()
+    current = get_user(**acting(), user_id=user_id)
     form = UserForm(obj=current)
     role_choices(form)
     del form.email, form.password
