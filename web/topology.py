@@ -81,7 +81,7 @@ class Topology:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             self.check_alive()
-            if self._web_ready() and all(self._worker_ready(n) for n in self.processes):
+            if self.web_ready() and all(self._worker_ready(n) for n in self.processes):
                 return
             time.sleep(0.25)
         raise TopologyFailed(f"not ready after {timeout_s:g} s\n{self.log_tails()}")
@@ -107,7 +107,8 @@ class Topology:
             _signal_group(process, signal.SIGKILL)  # stragglers of the group, if any
             process.wait()
 
-    def _web_ready(self) -> bool:
+    def web_ready(self) -> bool:
+        """Whether the web front's /readyz answers 200."""
         try:
             with urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer:  # noqa: S310
                 return bool(answer.status == 200)

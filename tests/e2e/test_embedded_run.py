@@ -8,25 +8,17 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from integration.worker_process import free_port
 from production import run_reuse
 
+from web.topology import Topology
+
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 60.0
 # What the worker and gunicorn print as they start and as they stop once their work is done.
 MARKERS = (" ready.", "Listening at:", "Warm shutdown", "Shutting down: Master")
-
-
-def ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - the loopback
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def still_running(marker: str) -> list[str]:
@@ -50,6 +42,7 @@ def test_a_ctrl_c_stops_the_embedded_web_front_and_worker_cleanly(tmp_path: Path
     run_reuse(env, "db", "upgrade")
     run_reuse(env, "refdata", "load")
     port = free_port()
+    front = Topology(f"http://127.0.0.1:{port}", tmp_path)  # only to ask its /readyz
     with (tmp_path / "output.log").open("wb") as output:
         runner = subprocess.Popen(
             [sys.executable, "-m", "web", "--port", str(port)], env=env, stdout=output,
@@ -57,7 +50,7 @@ def test_a_ctrl_c_stops_the_embedded_web_front_and_worker_cleanly(tmp_path: Path
         )  # fmt: skip
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while not ready(f"http://127.0.0.1:{port}/readyz") and time.monotonic() < deadline:
+        while not front.web_ready() and time.monotonic() < deadline:
             assert runner.poll() is None, (tmp_path / "output.log").read_text()
             time.sleep(0.25)
         runner.send_signal(signal.SIGINT)  # a terminal's Ctrl-C: the processes it started
