@@ -64,9 +64,15 @@ def _ping_when_idle(engine: Engine) -> None:
             raise
 
 
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, busy timeout, foreign keys, write transactions that begin IMMEDIATE, and the
-    `paris_month()` SQL function that PostgreSQL has as `to_char(... AT TIME ZONE ...)`.
+    """WAL, busy timeout, foreign keys, write transactions that begin IMMEDIATE, the
+    `paris_month()` SQL function that PostgreSQL has as `to_char(... AT TIME ZONE ...)`, and
+    a `lower()` that folds every letter as PostgreSQL's does (SQLite's own folds A-Z only, so
+    a case-insensitive search for "élodie" would miss "Élodie").
 
     pysqlite's own transaction handling begins lazily and deferred; a deferred
     read-then-write transaction fails with "database is locked" (or double-books)
@@ -85,6 +91,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         dbapi_connection.create_function(
             "paris_month", 1, paris_month_of_stored, deterministic=True
         )
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:

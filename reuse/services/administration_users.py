@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reuse.domain.errors import FieldError
@@ -55,12 +55,42 @@ def _view(user: User) -> UserView:
     return UserView(user.id, user.email, user.display_name, user.active, grants)
 
 
-def list_users(uow: UnitOfWork, *, by: By) -> list[UserView]:
-    """Every user with its roles, by e-mail."""
+@dataclass(frozen=True)
+class UserFilters:
+    """Users whose e-mail or name contains `search` (any case), holding `role` if given."""
+
+    search: str = ""
+    role: str | None = None
+
+
+def page_of_users(
+    uow: UnitOfWork, *, by: By, filters: UserFilters = UserFilters(), page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[UserView], int]:  # fmt: skip
+    """One page of the users that match, by e-mail, with their roles, and how many match."""
     with uow:
         admin_of(uow.session, by)
-        query = select(User).options(selectinload(User.memberships)).order_by(User.email)
-        return [_view(u) for u in uow.session.scalars(query)]
+        matching = _matching(filters)
+        total = uow.session.scalar(select(func.count(User.id)).where(*matching)) or 0
+        query = (
+            select(User)
+            .where(*matching)
+            .order_by(User.email, User.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+            .options(selectinload(User.memberships))
+        )
+        return [_view(u) for u in uow.session.scalars(query)], total
+
+
+def _matching(filters: UserFilters) -> list[ColumnElement[bool]]:
+    conditions = []
+    if search := filters.search.strip():
+        conditions.append(or_(User.email.icontains(search, autoescape=True),
+                              User.display_name.icontains(search, autoescape=True)))  # fmt: skip
+    if filters.role:
+        conditions.append(User.memberships.any(Membership.role == filters.role))
+    return conditions
 
 
 def get_user(uow: UnitOfWork, *, by: By, user_id: int) -> UserView:

@@ -37,9 +37,10 @@ from reuse.services.administration_taxonomy import (
 from reuse.services.administration_users import (
     Grant,
     UserDraft,
+    UserFilters,
     create_user,
     get_user,
-    list_users,
+    page_of_users,
     update_user,
 )
 from reuse.unit_of_work import UnitOfWork
@@ -128,7 +129,7 @@ def test_someone_who_is_not_an_admin_changes_nothing(uow: UnitOfWork) -> None:
     with pytest.raises(NotAllowed):
         update_territory(uow, by=ids[0], territory_id=ids[1], changes={"name": "Pris"})
     with pytest.raises(NotAllowed):
-        list_users(uow, by=ids[0])
+        page_of_users(uow, by=ids[0])
     with pytest.raises(NotAllowed):
         get_user(uow, by=ids[0], user_id=ids[0])
 
@@ -270,6 +271,51 @@ def test_a_bad_user_names_each_field_and_writes_nothing(uow: UnitOfWork, admin: 
     assert fields_of(refused) == {"password", "email", "display_name", "memberships.0.territory_id",
                                   "memberships.1.territory_id", "memberships.2.role"}  # fmt: skip
     assert count(uow, User) == before
+
+
+def test_an_admin_finds_users_by_part_of_their_e_mail_or_name_and_by_role_a_page_at_a_time(
+    uow: UnitOfWork, admin: int
+) -> None:
+    team = unique("equipe")
+    for n, (name, grant) in enumerate([("Anne Le Gall", Grant("admin")),
+                                       ("Yann Kerbrat", Grant("admin")),
+                                       ("Soizic 100%_sûr", Grant("admin"))]):  # fmt: skip
+        create_user(uow, by=admin, password="assez long mot de passe",
+                    draft=UserDraft(f"{team}-{n}@example.org", name, (grant,)))  # fmt: skip
+    with uow:
+        territory_id = a_territory(uow.session).id
+        uow.commit()
+    create_user(uow, by=admin, password="assez long mot de passe",
+                draft=UserDraft(f"{team}-agent@example.org", "Agent",
+                                (Grant("agent", territory_id=territory_id),)))  # fmt: skip
+
+    def emails(**filters: Any) -> tuple[list[str], int]:
+        page = filters.pop("page", 1)
+        found, total = page_of_users(uow, by=admin, filters=UserFilters(**filters), page=page,
+                                     per_page=2)  # fmt: skip
+        return [u.email for u in found], total
+
+    assert emails(search=team.upper()) == ([f"{team}-0@example.org", f"{team}-1@example.org"], 4)
+    assert emails(search=team, page=2) == (
+        [f"{team}-2@example.org", f"{team}-agent@example.org"],
+        4,
+    )
+    assert emails(search="kerBRAT") == ([f"{team}-1@example.org"], 1)
+    assert emails(search="100%_") == ([f"{team}-2@example.org"], 1)
+    assert emails(search="soizic%sûr") == ([], 0)  # % and _ are letters here, not wildcards
+    assert emails(search=team, role="agent") == ([f"{team}-agent@example.org"], 1)
+    assert emails(search=team, role="no such role") == ([], 0)
+
+
+def test_a_user_search_ignores_the_case_of_accented_letters_on_either_database(
+    uow: UnitOfWork, admin: int
+) -> None:
+    email = f"{unique('elodie')}@example.org"
+    create_user(uow, by=admin, password="assez long mot de passe",
+                draft=UserDraft(email, "Élodie Le Bihan", (Grant("admin"),)))  # fmt: skip
+    for search in ("élodie le", "ÉLODIE LE"):
+        found, _ = page_of_users(uow, by=admin, filters=UserFilters(search=search))
+        assert email in [u.email for u in found], search
 
 
 def test_an_admin_cannot_lock_themselves_out(uow: UnitOfWork, admin: int) -> None:

@@ -202,7 +202,9 @@ def test_an_admin_creates_a_viewer_who_signs_in_then_deactivates_them(
     assert "password" not in user
     assert user["memberships"] == [{"role": "territory_viewer", "territory_id": territory_id,
                                     "site_id": None, "actor_id": None}]  # fmt: skip
-    assert email in {u["email"] for u in client.get("/api/admin/users").get_json()}
+    found = client.get("/api/admin/users", query_string={"q": email.upper()}).get_json()
+    assert [u["email"] for u in found["items"]] == [email]
+    assert found["page"] == {"page": 1, "per_page": 25, "total": 1}
     off = client.patch(f"/api/admin/users/{user['id']}", json={"active": False}, headers=admin)
     assert off.get_json()["active"] is False
     other = client.application.test_client()
@@ -210,6 +212,28 @@ def test_an_admin_creates_a_viewer_who_signs_in_then_deactivates_them(
     signed = other.post("/api/session", json={"email": email, "password": PASSWORD},
                         headers=csrf(other))  # fmt: skip
     assert signed.status_code == 403
+
+
+def test_the_user_list_filters_by_role_a_page_at_a_time_and_refuses_an_unknown_role(
+    client: FlaskClient, uow: UnitOfWork, admin: dict[str, str]
+) -> None:
+    territory_id, _, _ = a_site_of_a_territory(uow)
+    team = unique("liste")
+    for n in range(3):
+        body = {"email": f"{team}-{n}@example.org", "display_name": f"Vera {n}",
+                "password": PASSWORD,
+                "memberships": [{"role": "territory_viewer", "territory_id": territory_id}]}  # fmt: skip
+        assert client.post("/api/admin/users", json=body, headers=admin).status_code == 201
+    second = client.get("/api/admin/users", query_string={
+        "q": team, "role": "territory_viewer", "per_page": 2, "page": 2}).get_json()  # fmt: skip
+    assert [u["email"] for u in second["items"]] == [f"{team}-2@example.org"]
+    assert second["page"] == {"page": 2, "per_page": 2, "total": 3}
+    assert client.get("/api/admin/users", query_string={"q": team, "role": "agent"}).get_json()[
+        "page"]["total"] == 0  # fmt: skip
+    refused = client.get("/api/admin/users", query_string={"role": "owner", "colour": "red"})
+    assert refused.status_code == 422
+    assert refused.content_type == "application/problem+json"
+    assert refused_fields(refused) == {"role", "colour"}
 
 
 def test_a_user_with_a_role_missing_its_tenant_is_refused_and_not_written(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -17,7 +18,7 @@ from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Commune, FactorSet, Site, Territory, User
 from reuse.unit_of_work import UnitOfWork
 
-from builders import a_site, a_user, an_actor
+from builders import a_site, a_user, an_actor, unique
 from tests_web import field_error, page_token, sign_in_as
 
 SHIPPED = Path(reuse.refdata.__file__).parent / "data"
@@ -171,6 +172,28 @@ def test_a_user_is_created_with_a_role_and_an_admin_cannot_lock_themselves_out(
     assert "propre rôle d’administrateur" in dropped.get_data(as_text=True)
     with uow:
         assert [m.role for m in uow.session.get(User, admin_id).memberships] == ["admin"]  # type: ignore[union-attr]
+
+
+def test_the_users_page_finds_users_by_name_or_role_fifty_at_a_time(
+    client: FlaskClient, uow: UnitOfWork
+) -> None:
+    sign_in_as(client, uow, Role.ADMIN)
+    team = unique("Équipe")
+    with uow:
+        for n in range(51):
+            a_user(
+                uow.session, Role.RECYCLER, actor_id=an_actor(uow.session).id
+            ).display_name = f"{team} {n:02d}"
+        uow.commit()
+    first = client.get("/admin/utilisateurs", query_string={"q": team.lower()})
+    page = first.get_data(as_text=True)
+    assert "51 utilisateurs" in page
+    assert page.count(f"<td>{team} ") == 50
+    assert f'href="/admin/utilisateurs?page=2&amp;{urlencode({"q": team.lower()})}"' in page
+    second = client.get("/admin/utilisateurs", query_string={"q": team.lower(), "page": 2})
+    assert second.get_data(as_text=True).count(f"<td>{team} ") == 1
+    agents = client.get("/admin/utilisateurs", query_string={"q": team, "role": "agent"})
+    assert "Aucun utilisateur ne correspond." in agents.get_data(as_text=True)
 
 
 def test_a_user_s_page_shows_that_user_and_an_unknown_user_is_not_found(

@@ -34,8 +34,9 @@ from reuse.services.administration_taxonomy import (
 )
 from reuse.services.administration_users import (
     UserDraft,
+    UserFilters,
     create_user,
-    list_users,
+    page_of_users,
     update_user,
 )
 from web.admin import schemas
@@ -43,6 +44,7 @@ from web.api import Blueprint
 from web.auth.guard import protect
 from web.auth.session import forget_trusted_tokens, me
 from web.context import runtime
+from web.schemas import page_of
 from web.territory.schemas import (
     ActorOut,
     CategoryOut,
@@ -121,10 +123,15 @@ def change_actor(changes: dict[str, Any], actor_id: int) -> Any:
 
 
 @admin.route("/users", methods=["GET"])
-@admin.response(200, schemas.UserOut(many=True))
-def users() -> Any:
-    """Every user with its roles."""
-    return list_users(runtime().reading(), by=me().acting)
+@admin.arguments(schemas.UserQuery, location="query")
+@admin.response(200, schemas.UserPage)
+def users(query: dict[str, Any]) -> Any:
+    """Users by e-mail with their roles, a page at a time; `q` searches e-mails and names."""
+    page, per_page = query.pop("page"), query.pop("per_page")
+    filters = UserFilters(search=query.get("q", ""), role=query.get("role"))
+    found, total = page_of_users(runtime().reading(), by=me().acting, filters=filters,
+                                 page=page, per_page=per_page)  # fmt: skip
+    return page_of(found, total, page, per_page)
 
 
 @admin.route("/users", methods=["POST"])

@@ -19,6 +19,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SearchField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -197,6 +198,20 @@ class UserForm(RoleFields):
     password = PasswordField(_l("First password"), description=_l("At least 10 characters."),
                              render_kw={"autocomplete": "new-password"})  # fmt: skip
     active = BooleanField(_l("Active: may sign in"), default=True)
+
+
+class UserSearchForm(FlaskForm):
+    """Which users the list shows (a GET form: no CSRF token); ids apart from the add form's."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("E-mail or name contains"), id="recherche-utilisateur")
+    role = SelectField(
+        _l("Role"), id="filtre-role", validate_choice=False,
+        choices=[SelectChoice("", _l("All"))]
+        + [SelectChoice(r.value, label) for r, label in ROLE.items()],
+    )  # fmt: skip
 
 
 class CategoryForm(FlaskForm):

@@ -21,14 +21,15 @@ from reuse.services.administration_actors import (
 )
 from reuse.services.administration_users import (
     UserDraft,
+    UserFilters,
     create_user,
     get_user,
-    list_users,
+    page_of_users,
     update_user,
 )
 from reuse.services.taxonomy import list_categories
 from reuse.services.territory_directory import list_sites, list_territories
-from web.admin.forms import ROLE, ActorForm, RoleFields, UserForm
+from web.admin.forms import ROLE, ActorForm, RoleFields, UserForm, UserSearchForm
 from web.admin.pages import acting, saved, status
 from web.auth.guard import protect
 from web.auth.session import forget_trusted_tokens
@@ -36,6 +37,7 @@ from web.context import runtime
 
 ACCEPTS = "accepte:"
 ACTORS_PER_PAGE = 50
+USERS_PER_PAGE = 50
 
 bp = Blueprint("admin_members", __name__, url_prefix="/admin")
 protect(bp, Role.ADMIN)
@@ -118,6 +120,19 @@ def role_choices(form: RoleFields) -> None:
     form.actor_id.choices = none + [SelectChoice(a.id, a.name) for a in list_actors(**acting())]
 
 
+def place_names(form: RoleFields) -> dict[str, dict[Any, str]]:
+    """Names of the roles and, from the form's choices, of territories, sites and actors by id,
+    to show what each role applies to."""
+
+    def names(choices: Any) -> dict[Any, str]:
+        return {choice.value: choice.label for choice in choices if choice.value}
+
+    return {"territory_names": names(form.territory_id.choices),
+            "site_names": names(form.site_id.choices),
+            "actor_names": names(form.actor_id.choices),
+            "role_names": {role: str(name) for role, name in ROLE.items()}}  # fmt: skip
+
+
 def new_grant(form: RoleFields) -> tuple[Grant, ...]:
     """The role the form gives, if one is chosen."""
     if not form.role.data:
@@ -128,7 +143,7 @@ def new_grant(form: RoleFields) -> tuple[Grant, ...]:
 
 @bp.route("/utilisateurs", methods=["GET", "POST"])
 def users() -> ResponseReturnValue:
-    """Every user with its roles, and a form to add one."""
+    """The users that match the search, a page at a time, and a form to add one."""
     form = UserForm()
     role_choices(form)
     del form.active
@@ -142,17 +157,14 @@ def users() -> ResponseReturnValue:
         _("The user is added."),
     ):
         return redirect(url_for(".users"))
-    return render_template("admin/users.html", form=form, users=list_users(**acting()),
-                           **places()), status(form)  # fmt: skip
-
-
-def places() -> dict[str, dict[Any, str]]:
-    """Names of territories, sites and actors by id, to show what each role applies to."""
-    territories = list_territories(**acting())
-    sites = {s.id: s.name for t in territories for s in list_sites(**acting(), territory_id=t.id)}
-    return {"territory_names": {t.id: t.name for t in territories}, "site_names": sites,
-            "role_names": {role: str(name) for role, name in ROLE.items()},
-            "actor_names": {a.id: a.name for a in list_actors(**acting())}}  # fmt: skip
+    search = UserSearchForm(request.args)
+    filters = UserFilters(search=search.q.data or "", role=search.role.data or None)
+    page = max(request.args.get("page", 1, type=int), 1)
+    found, total = page_of_users(**acting(), filters=filters, page=page, per_page=USERS_PER_PAGE)
+    args = {name: value for name, value in (("q", filters.search), ("role", filters.role)) if value}
+    return render_template("admin/users.html", form=form, search=search, users=found,
+                           total=total, page=page, per_page=USERS_PER_PAGE, args=args,
+                           **place_names(form)), status(form)  # fmt: skip
 
 
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
@@ -181,4 +193,6 @@ def user(user_id: int) -> ResponseReturnValue:
     ):
         forget_trusted_tokens()
         return redirect(url_for(".users"))
-    return render_template("admin/user.html", form=form, user=current, **places()), status(form)
+    return render_template("admin/user.html", form=form, user=current, **place_names(form)), status(
+        form
+    )

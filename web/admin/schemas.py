@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, post_load, validate
 
 from reuse.domain.vocabulary import ActorKind, Condition, Role
 from reuse.services.access import Grant
-from web.schemas import Strict, identifier, kilograms
+from web.schemas import PageInfo, PageQuery, Strict, identifier, kilograms
 from web.territory.schemas import weekdays
 
 CONDITIONS = [c.value for c in Condition]
@@ -163,6 +163,19 @@ class UserOut(Schema):
     display_name = fields.String(required=True)
     active = fields.Boolean(required=True)
     memberships = fields.List(fields.Nested(MembershipOut), required=True)
+
+
+class UserQuery(PageQuery):
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Part of the e-mail address or name, any case."},
+    )
+    role = fields.String(validate=validate.OneOf([r.value for r in Role]))
+
+
+class UserPage(Schema):
+    items = fields.List(fields.Nested(UserOut), required=True)
+    page = fields.Nested(PageInfo, required=True)
 
 
 class CategoryIn(Strict):
