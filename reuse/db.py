@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from reuse.config import Settings
+from reuse.services import actor_directory
 from reuse.stats import rollups
 from reuse.stats.months import paris_month_of_stored
 
@@ -18,8 +19,10 @@ READ_ONLY = "reuse_read_only"
 # A pooled PostgreSQL connection idle for longer than this is pinged before use.
 PING_AFTER_IDLE_S = 1.0
 
-# Every session of the process, made here or not, keeps the statistics rollups in step.
+# Every session of the process, made here or not, keeps the statistics rollups in step and
+# tells the cached actor indexes of every process when actors change.
 rollups.keep_in_step()
+actor_directory.keep_versioned()
 
 
 def make_engine(settings: Settings, **kwargs: Any) -> Engine:

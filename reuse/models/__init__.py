@@ -1,7 +1,7 @@
 """SQLAlchemy models: the platform's tables."""
 
 from reuse.models.account import ApiToken, Membership, User
-from reuse.models.actor import Actor, ActorAcceptance, ActorWeek
+from reuse.models.actor import Actor, ActorAcceptance, ActorWeek, DirectoryVersion
 from reuse.models.base import Base
 from reuse.models.exchange import Claim, Offer, OutcomeLine, Reception, SupersededOutcome
 from reuse.models.idempotency import IdempotencyRecord
@@ -22,6 +22,7 @@ __all__ = [
     "Claim",
     "Co2Factor",
     "Commune",
+    "DirectoryVersion",
     "FactorSet",
     "IdempotencyRecord",
     "Lot",

@@ -48,6 +48,16 @@ class ActorAcceptance(Base):
     actor: Mapped[Actor] = relationship(back_populates="accepts")
 
 
+class DirectoryVersion(Base):
+    """One row whose version goes up with every committed change to actors or what they accept:
+    each process's cached actor index reloads when it sees a new version."""
+
+    __tablename__ = "directory_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+
+
 class ActorWeek(Base):
     """Kilograms an actor has claimed in one ISO week, guarded against its weekly capacity."""
 

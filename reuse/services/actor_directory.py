@@ -1,23 +1,37 @@
-"""The actors a worker matches against: static facts indexed in memory, live figures from the database."""
+"""The actors a worker matches against: static facts indexed in memory, live figures from the database.
+
+The index is rebuilt when the directory version changes: every flush that changes an actor or
+what it accepts raises it in the same transaction, whatever process makes the change.
+"""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, ScalarSelect, Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, Row, ScalarSelect, Select, event, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
 
 from reuse.domain.matching import ActorIndex, ActorProfile, LotToMatch, MatchPolicy, index_actors
 from reuse.domain.vocabulary import ClaimStatus, Condition
-from reuse.models import Actor, ActorAcceptance, ActorWeek, Claim, Offer, Subcategory
+from reuse.models import (
+    Actor,
+    ActorAcceptance,
+    ActorWeek,
+    Claim,
+    DirectoryVersion,
+    Offer,
+    Subcategory,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
+# Set in the info of a session that writes to a database older than the directory version
+# (revision 0010), as tests of migrations do.
+BELOW_DIRECTORY_VERSION = "reuse_below_directory_version"
 LiveFigures = Row[int, Decimal | None, int, int, int]
 
 
@@ -31,21 +45,16 @@ def week_start(at: datetime) -> date:
 class Snapshot:
     index: ActorIndex
     actors: dict[str, ActorProfile]
-    taken_at: float
+    version: int | None
 
 
 class ActorDirectory:
-    """Caches the spatial index of active actors for `ttl_s` seconds, per policy."""
+    """Caches the spatial index of active actors per policy until the directory version changes
+    (without a version row, it reloads every time rather than miss a change)."""
 
-    def __init__(self, ttl_s: float = 60.0) -> None:
-        self._ttl_s = ttl_s
+    def __init__(self) -> None:
         self._snapshots: dict[MatchPolicy, Snapshot] = {}
         self._lock = threading.Lock()
-
-    def invalidate(self) -> None:
-        """Forget the cached index (after an actor changed)."""
-        with self._lock:
-            self._snapshots.clear()
 
     def in_reach(
         self, session: Session, lot: LotToMatch, policy: MatchPolicy, now: datetime
@@ -58,13 +67,35 @@ class ActorDirectory:
         return with_live_figures(session, found, policy, now)
 
     def _snapshot(self, session: Session, policy: MatchPolicy) -> Snapshot:
+        version = session.scalar(select(DirectoryVersion.version))
         with self._lock:
             current = self._snapshots.get(policy)
-            if current is None or time.monotonic() - current.taken_at > self._ttl_s:
+            if current is None or version is None or current.version != version:
                 actors = {a.actor_id: a for a in load_profiles(session)}
-                current = Snapshot(index_actors(actors.values(), policy), actors, time.monotonic())
+                current = Snapshot(index_actors(actors.values(), policy), actors, version)
                 self._snapshots[policy] = current
             return current
+
+
+def _raise_version(session: Session, _flush: UOWTransaction) -> None:
+    """After a flush that changed an actor's columns or what an actor accepts, raise the
+    directory version (an offer added to an actor's collection changes neither)."""
+    if session.info.get(BELOW_DIRECTORY_VERSION):
+        return
+    directory = (Actor, ActorAcceptance)
+    changed = any(isinstance(o, directory) for o in (*session.new, *session.deleted)) or any(
+        isinstance(o, directory) and session.is_modified(o, include_collections=False)
+        for o in session.dirty
+    )
+    if changed:
+        raising = update(DirectoryVersion).values(version=DirectoryVersion.version + 1)
+        session.connection().execute(raising)
+
+
+def keep_versioned() -> None:
+    """Make every session raise the directory version with its actor changes (once per process)."""
+    if not event.contains(Session, "after_flush", _raise_version):
+        event.listen(Session, "after_flush", _raise_version)
 
 
 def load_profiles(session: Session) -> list[ActorProfile]:

@@ -15,7 +15,6 @@ from reuse.domain.errors import FieldError
 from reuse.domain.vocabulary import ActorKind, Condition
 from reuse.models import Actor, ActorAcceptance, Subcategory
 from reuse.services.access import By
-from reuse.services.actor_directory import ActorDirectory
 from reuse.services.actors import ActorView, actor_view, subcategory_labels
 from reuse.services.administration import (
     admin_of,
@@ -62,24 +61,20 @@ class ActorDraft:
     notes: str = ""
 
 
-def create_actor(
-    uow: UnitOfWork, directory: ActorDirectory, *, by: By, draft: ActorDraft
-) -> ActorView:
-    """Add an actor; matching offers it lots from its next directory refresh."""
+def create_actor(uow: UnitOfWork, *, by: By, draft: ActorDraft) -> ActorView:
+    """Add an actor; matching offers it lots from the next lot it matches."""
     with uow:
         admin_of(uow.session, by)
         actor = Actor(slug=draft.slug)
         view = _write(uow.session, actor, draft)
         uow.commit()
-    directory.invalidate()
-    return view
+        return view
 
 
 def update_actor(
-    uow: UnitOfWork, directory: ActorDirectory, *, by: By, actor_id: int,
-    changes: Mapping[str, Any],
-) -> ActorView:  # fmt: skip
-    """Change an actor (deactivating it stops new offers at once); its slug stays."""
+    uow: UnitOfWork, *, by: By, actor_id: int, changes: Mapping[str, Any]
+) -> ActorView:
+    """Change an actor (matching uses the change from the next lot it matches); its slug stays."""
     with uow:
         admin_of(uow.session, by)
         actor = existing(uow.session, Actor, actor_id)
@@ -90,8 +85,7 @@ def update_actor(
         draft = ActorDraft(slug=actor.slug, **(fields | {"accepts": accepts}))
         view = _write(uow.session, actor, changed(draft, changes, ACTOR_FIELDS))
         uow.commit()
-    directory.invalidate()
-    return view
+        return view
 
 
 def _write(session: Session, actor: Actor, draft: ActorDraft) -> ActorView:

@@ -68,7 +68,6 @@ def a_ressourcerie_and_a_viewer(live_app: LiveApp) -> tuple[str, str, str]:
         viewer = a_user(f"vue-{tag}@morlaix.example", "territory_viewer", territory_id)
         session.add_all([recycler, viewer])
         uow.commit()
-    live_app.runtime.directory.invalidate()  # the worker's cached actors now include this one
     return recycler.email, viewer.email, name
 
 

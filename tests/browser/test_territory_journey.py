@@ -110,7 +110,6 @@ def divert(live_app: LiveApp, site_id: int, actor_id: int, agent_id: int, recycl
                      available_from=now, deadline=now + timedelta(days=5))  # fmt: skip
     lot_id = declare_lot(runtime.uow(), by=agent_id, site_id=site_id, subcategory="mobilier.canape",
                          draft=draft).lot_id  # fmt: skip
-    runtime.directory.invalidate()
     match_lot(runtime.uow(), runtime.directory, lot_id=lot_id)
     with runtime.uow() as uow:
         offer_id = uow.session.scalar(

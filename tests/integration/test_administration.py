@@ -15,7 +15,6 @@ from reuse.domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from reuse.domain.vocabulary import Role
 from reuse.models import Actor, Commune, FactorSet, Site, Subcategory, Territory, User
 from reuse.services.accounts import authenticate
-from reuse.services.actor_directory import ActorDirectory
 from reuse.services.administration_actors import ActorDraft, create_actor, update_actor
 from reuse.services.administration_places import (
     SiteDraft,
@@ -185,7 +184,7 @@ def an_actor_draft(**overrides: Any) -> ActorDraft:
 def test_an_admin_creates_an_actor_with_the_conditions_of_each_subcategory_it_accepts(
     uow: UnitOfWork, admin: int
 ) -> None:
-    actor = create_actor(uow, ActorDirectory(), by=admin, draft=an_actor_draft())
+    actor = create_actor(uow, by=admin, draft=an_actor_draft())
     assert [(a.subcategory, a.conditions) for a in actor.accepts] == [
         ("mobilier.assise", ("as_is",)),
         ("mobilier.canape", ("as_is", "to_repair")),
@@ -199,10 +198,10 @@ def test_an_admin_creates_an_actor_with_the_conditions_of_each_subcategory_it_ac
 def test_an_admin_narrows_what_an_actor_accepts_and_deactivates_it(
     uow: UnitOfWork, admin: int
 ) -> None:
-    actor = create_actor(uow, ActorDirectory(), by=admin, draft=an_actor_draft())
+    actor = create_actor(uow, by=admin, draft=an_actor_draft())
     changes = {"accepts": (("mobilier.canape", ("to_repair",)),), "active": False,
                "radius_km": Decimal("12.5")}  # fmt: skip
-    changed = update_actor(uow, ActorDirectory(), by=admin, actor_id=actor.id, changes=changes)
+    changed = update_actor(uow, by=admin, actor_id=actor.id, changes=changes)
     assert [(a.subcategory, a.conditions) for a in changed.accepts] == [
         ("mobilier.canape", ("to_repair",))
     ]
@@ -215,7 +214,7 @@ def test_a_bad_actor_names_each_field_and_writes_nothing(uow: UnitOfWork, admin:
                            weekly_capacity_kg=Decimal("1.0001"), collection_weekdays=(),
                            contact_email="nobody", accepts=(("mobilier.nothing", ("as_is",)),))  # fmt: skip
     with pytest.raises(ValidationFailed) as refused:
-        create_actor(uow, ActorDirectory(), by=admin, draft=draft)
+        create_actor(uow, by=admin, draft=draft)
     assert fields_of(refused) == {"kind", "siret", "radius_km", "weekly_capacity_kg",
                                   "collection_weekdays", "contact_email", "accepts"}  # fmt: skip
     assert count(uow, Actor) == before
@@ -226,7 +225,7 @@ def test_an_actor_refusing_a_change_keeps_what_it_accepted(uow: UnitOfWork, admi
         actor_id = an_actor(uow.session).id
         uow.commit()
     with pytest.raises(ValidationFailed):
-        update_actor(uow, ActorDirectory(), by=admin, actor_id=actor_id,
+        update_actor(uow, by=admin, actor_id=actor_id,
                      changes={"accepts": (("mobilier.canape", ("broken",)),)})  # fmt: skip
     with uow:
         actor = uow.session.get(Actor, actor_id)

@@ -1,17 +1,28 @@
 """Matching use cases on a real database: waves of offers, replays, unmatched lots, expiry."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from reuse.models import Actor, Lot, Offer, OutboxMessage, StatusLogEntry
+from reuse.domain.claims import ClaimRequest
+from reuse.models import (
+    Actor,
+    ActorAcceptance,
+    DirectoryVersion,
+    Lot,
+    Offer,
+    OutboxMessage,
+    StatusLogEntry,
+)
 from reuse.services.actor_directory import ActorDirectory
+from reuse.services.claims import claim_offer
 from reuse.services.lots import declare_lot, expire_lot, lots_past_deadline
 from reuse.services.matching import advance_wave, lots_due_for_a_wave, match_lot
 from reuse.unit_of_work import UnitOfWork
 
-from builders import NOW, a_draft, a_site, an_actor, an_agent_of
+from builders import NOW, a_draft, a_recycler_of, a_site, an_actor, an_agent_of
 
 
 @pytest.fixture
@@ -77,6 +88,48 @@ def test_an_actor_deactivated_after_the_directory_was_cached_gets_no_offer(uow, 
     lot_id = declare(uow, scene)
     match_lot(uow, directory, lot_id=lot_id, now=NOW)
     assert [o.actor_id for o in offers(uow, lot_id)] == scene[2][1:3]
+
+
+def test_an_actor_added_after_the_directory_was_cached_is_offered_the_next_lot(uow, scene) -> None:
+    directory = ActorDirectory()
+    match_lot(uow, directory, lot_id=declare(uow, scene), now=NOW)  # the index is now cached
+    with uow:
+        closest = an_actor(uow.session, name="Nouvel acteur", lat=48.578).id
+        uow.commit()
+    lot_id = declare(uow, scene)
+    match_lot(uow, directory, lot_id=lot_id, now=NOW)
+    assert [o.actor_id for o in offers(uow, lot_id)] == [closest, scene[2][0]]
+
+
+def test_an_actor_that_stopped_taking_sofas_after_the_directory_was_cached_gets_none(
+    uow, scene
+) -> None:
+    directory = ActorDirectory()
+    match_lot(uow, directory, lot_id=declare(uow, scene), now=NOW)  # the index is now cached
+    with uow:
+        accepted = select(ActorAcceptance).where(ActorAcceptance.actor_id == scene[2][0])
+        for acceptance in uow.session.scalars(accepted):
+            uow.session.delete(acceptance)
+        uow.commit()
+    lot_id = declare(uow, scene)
+    match_lot(uow, directory, lot_id=lot_id, now=NOW)
+    assert [o.actor_id for o in offers(uow, lot_id)] == scene[2][1:3]
+
+
+def test_offers_and_claims_leave_the_directory_version_alone(uow, scene) -> None:
+    def version() -> int | None:
+        with uow:
+            return uow.session.scalar(select(DirectoryVersion.version))
+
+    before = version()
+    lot_id = declare(uow, scene)
+    match_lot(uow, ActorDirectory(), lot_id=lot_id, now=NOW)
+    with uow:
+        recycler = a_recycler_of(uow.session, uow.session.get_one(Actor, scene[2][0])).id
+        uow.commit()
+    claim_offer(uow, by=recycler, offer_id=offers(uow, lot_id)[0].id,
+                request=ClaimRequest(kg=Decimal(5)), now=NOW)  # fmt: skip
+    assert version() == before
 
 
 def test_the_next_wave_waits_for_the_hold_window_then_adds_new_actors(uow, scene) -> None:

@@ -19,6 +19,7 @@ from reuse.config import Settings
 from reuse.migrate import upgrade
 from reuse.models import Claim, Lot, LotMonth, Offer, OutcomeLine, Reception, ReceptionMonth, Site
 from reuse.runtime import Runtime
+from reuse.services.actor_directory import BELOW_DIRECTORY_VERSION
 from reuse.services.refdata import load_reference_data
 from reuse.stats.rollups import BELOW_ROLLUPS, raw
 
@@ -58,7 +59,7 @@ def upgraded(tmp_path: Path) -> Iterator[tuple[Runtime, list[Site]]]:
     runtime = Runtime.start(settings)
     upgrade(runtime.engine, "0005")
     load_reference_data(runtime.uow())
-    with runtime.sessions(info={BELOW_ROLLUPS: True}) as session:
+    with runtime.sessions(info={BELOW_ROLLUPS: True, BELOW_DIRECTORY_VERSION: True}) as session:
         territory = a_territory(session)
         sites = [a_site(session, territory) for _ in range(2)]
         sub, actor = a_subcategory(session).id, an_actor(session).id

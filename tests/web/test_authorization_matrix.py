@@ -312,7 +312,7 @@ def a_world(uow: UnitOfWork, runtime: Any, where: tuple[float, float]) -> World:
     lot_id = declare_lot(
         uow, by=ids[3], site_id=ids[1], subcategory="mobilier.canape", draft=a_draft_now()
     ).lot_id
-    match_lot(uow, ActorDirectory(), lot_id=lot_id)  # a cached index misses this world's actor
+    match_lot(uow, ActorDirectory(), lot_id=lot_id)  # rolled back: no index kept across tests
     with uow:
         offer_id = uow.session.scalar(select(Offer.id).where(Offer.lot_id == lot_id))
     chain = a_claim_chain(uow, ids[2], offer_id or 0)

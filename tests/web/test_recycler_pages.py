@@ -48,7 +48,7 @@ def an_offer(uow: UnitOfWork, capacity_kg: str = "2000", items: int = 1) -> Offe
                     estimated_kg=Decimal("40"), item_count=items)  # fmt: skip
     lot_id = declare_lot(uow, by=agent_id, site_id=site_id, subcategory="mobilier.canape",
                          draft=draft).lot_id  # fmt: skip
-    match_lot(uow, ActorDirectory(), lot_id=lot_id)  # a fresh cache sees the new actor
+    match_lot(uow, ActorDirectory(), lot_id=lot_id)  # rolled back: no index kept across tests
     with uow:
         offer_id = uow.session.scalar(select(Offer.id).where(Offer.lot_id == lot_id))
     assert offer_id is not None

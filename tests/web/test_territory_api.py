@@ -61,7 +61,7 @@ def a_sofa_reused_in_march(uow: UnitOfWork, place: Place) -> None:
     """A 40 kg sofa declared on 10 March 2026, claimed, weighed at 36.2 kg and reused."""
     lot = declare_lot(uow, by=place.agent_id, site_id=place.site_id,
                       subcategory="mobilier.canape", draft=a_draft(), now=NOW).lot_id  # fmt: skip
-    match_lot(uow, ActorDirectory(), lot_id=lot, now=NOW)  # a cached index misses the new actor
+    match_lot(uow, ActorDirectory(), lot_id=lot, now=NOW)  # rolled back: no index kept across tests
     with uow:
         offer = uow.session.scalar(select(Offer.id).where(Offer.lot_id == lot))
     assert offer is not None

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from reuse.domain.vocabulary import Role
 from reuse.models import Membership, Offer, User
-from reuse.runtime import Runtime
+from reuse.services.actor_directory import ActorDirectory
 from reuse.services.claims import claim_offer
 from reuse.services.lots import declare_lot
 from reuse.services.matching import match_lot
@@ -37,7 +37,7 @@ class Territory:
 
 
 def a_territory_with_a_reused_sofa(
-    uow: UnitOfWork, runtime: Runtime, kg: str, lat: float = 48.57784, lon: float = -3.82792,
+    uow: UnitOfWork, kg: str, lat: float = 48.57784, lon: float = -3.82792,
     name: str = "Déchèterie du Launay",
 ) -> Territory:  # fmt: skip
     """A territory whose actor received `kg` of a sofa today and reused all of it."""
@@ -52,8 +52,7 @@ def a_territory_with_a_reused_sofa(
     draft = a_draft(estimated_kg=Decimal(kg), available_from=now, deadline=now + timedelta(days=5))
     lot_id = declare_lot(uow, by=ids[0], site_id=found.site_id, subcategory="mobilier.canape",
                          draft=draft).lot_id  # fmt: skip
-    runtime.directory.invalidate()  # the actor is new
-    match_lot(uow, runtime.directory, lot_id=lot_id)
+    match_lot(uow, ActorDirectory(), lot_id=lot_id)  # rolled back: no index kept across tests
     with uow:
         offer_id = uow.session.scalar(select(Offer.id).where(Offer.lot_id == lot_id))
     claim = claim_offer(uow, by=ids[1], offer_id=offer_id)
@@ -64,9 +63,9 @@ def a_territory_with_a_reused_sofa(
 
 
 def test_the_dashboard_shows_the_month_s_diverted_kilograms_in_french(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+    client: FlaskClient, uow: UnitOfWork
 ) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "42.5")
+    own = a_territory_with_a_reused_sofa(uow, "42.5")
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     response = client.get("/territoire/")
     html = response.get_data(as_text=True)
@@ -82,10 +81,8 @@ def test_the_dashboard_shows_the_month_s_diverted_kilograms_in_french(
     assert 'scope="row"' in html
 
 
-def test_every_export_holds_the_dashboard_s_figures(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
-) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "42.5")
+def test_every_export_holds_the_dashboard_s_figures(client: FlaskClient, uow: UnitOfWork) -> None:
+    own = a_territory_with_a_reused_sofa(uow, "42.5")
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     query = f"?mois={THIS_MONTH}"
     french = client.get(f"/territoire/exports/csv-fr{query}")
@@ -106,18 +103,16 @@ def test_every_export_holds_the_dashboard_s_figures(
     assert Decimal(str(cells[-1][7])) == Decimal("42.5")
 
 
-def test_an_unknown_export_format_is_not_found(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
-) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "10")
+def test_an_unknown_export_format_is_not_found(client: FlaskClient, uow: UnitOfWork) -> None:
+    own = a_territory_with_a_reused_sofa(uow, "10")
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     assert client.get("/territoire/exports/pdf").status_code == 404
 
 
 def test_a_month_that_is_not_one_is_refused_in_french_next_to_the_field(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+    client: FlaskClient, uow: UnitOfWork
 ) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "10")
+    own = a_territory_with_a_reused_sofa(uow, "10")
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     response = client.get("/territoire/?mois=treizième")
     assert response.status_code == 422
@@ -127,11 +122,11 @@ def test_a_month_that_is_not_one_is_refused_in_french_next_to_the_field(
 
 
 def test_another_territory_s_figures_lots_and_exports_are_out_of_reach(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+    client: FlaskClient, uow: UnitOfWork
 ) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "10")
+    own = a_territory_with_a_reused_sofa(uow, "10")
     other = a_territory_with_a_reused_sofa(
-        uow, runtime, "77", lat=48.58392, lon=7.74553, name="Déchèterie de Strasbourg"
+        uow, "77", lat=48.58392, lon=7.74553, name="Déchèterie de Strasbourg"
     )
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     for url in ("/territoire/", "/territoire/exports/csv"):
@@ -147,9 +142,9 @@ def test_another_territory_s_figures_lots_and_exports_are_out_of_reach(
 
 
 def test_the_lots_explorer_filters_by_status_site_and_dates(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+    client: FlaskClient, uow: UnitOfWork
 ) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "10")
+    own = a_territory_with_a_reused_sofa(uow, "10")
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     today = datetime.now(UTC).date()
     found = client.get(f"/territoire/lots?status=closed&site={own.site_id}&declared_from={today}")
@@ -167,11 +162,11 @@ def test_the_lots_explorer_filters_by_status_site_and_dates(
 
 
 def test_the_actors_directory_lists_the_actors_reaching_the_territory_with_a_map(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+    client: FlaskClient, uow: UnitOfWork
 ) -> None:
-    own = a_territory_with_a_reused_sofa(uow, runtime, "10")
+    own = a_territory_with_a_reused_sofa(uow, "10")
     other = a_territory_with_a_reused_sofa(
-        uow, runtime, "77", lat=48.58392, lon=7.74553, name="Déchèterie de Strasbourg"
+        uow, "77", lat=48.58392, lon=7.74553, name="Déchèterie de Strasbourg"
     )
     sign_in_as(client, uow, Role.TERRITORY_VIEWER, territory_id=own.id)
     html = client.get("/territoire/acteurs").get_data(as_text=True)
@@ -183,9 +178,9 @@ def test_the_actors_directory_lists_the_actors_reaching_the_territory_with_a_map
 
 
 def test_a_viewer_who_is_also_an_agent_elsewhere_is_offered_only_the_territory_it_views(
-    client: FlaskClient, uow: UnitOfWork, runtime: Runtime
+    client: FlaskClient, uow: UnitOfWork
 ) -> None:
-    viewed = a_territory_with_a_reused_sofa(uow, runtime, "12")
+    viewed = a_territory_with_a_reused_sofa(uow, "12")
     with uow:
         other = a_site(uow.session, name="Déchèterie d’ailleurs")
         uow.commit()

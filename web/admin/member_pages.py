@@ -33,7 +33,6 @@ from web.admin.forms import ROLE, ActorForm, RoleFields, UserForm, UserSearchFor
 from web.admin.pages import acting, saved, status
 from web.auth.guard import protect
 from web.auth.session import forget_trusted_tokens
-from web.context import runtime
 
 ACCEPTS = "accepte:"
 ACTORS_PER_PAGE = 50
@@ -76,7 +75,6 @@ def new_actor() -> ResponseReturnValue:
         form,
         lambda: create_actor(
             **acting(),
-            directory=runtime().directory,
             draft=ActorDraft(slug=form.slug.data, **form.values(accepted())),
         ),
         _("The actor is added."),
@@ -95,7 +93,6 @@ def actor(actor_id: int) -> ResponseReturnValue:
         form,
         lambda: update_actor(
             **acting(),
-            directory=runtime().directory,
             actor_id=actor_id,
             changes=form.values(accepted()),
         ),
