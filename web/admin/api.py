@@ -105,8 +105,7 @@ def change_site(changes: dict[str, Any], site_id: int) -> Any:
 @admin.response(201, ActorOut)
 def add_actor(body: dict[str, Any]) -> Any:
     """Add a reuse actor with what it accepts, its reach, capacity and collection days."""
-    platform = runtime()
-    return create_actor(platform.uow(), by=me().acting, draft=ActorDraft(**body))
+    return create_actor(runtime().uow(), by=me().acting, draft=ActorDraft(**body))
 
 
 @admin.route("/actors/<int:actor_id>", methods=["PATCH"])
@@ -114,8 +113,7 @@ def add_actor(body: dict[str, Any]) -> Any:
 @admin.response(200, ActorOut)
 def change_actor(changes: dict[str, Any], actor_id: int) -> Any:
     """Change an actor; `accepts`, when sent, replaces everything it accepted."""
-    platform = runtime()
-    return update_actor(platform.uow(), by=me().acting, actor_id=actor_id, changes=changes)
+    return update_actor(runtime().uow(), by=me().acting, actor_id=actor_id, changes=changes)
 
 
 @admin.route("/users", methods=["GET"])

@@ -182,11 +182,13 @@ class ActorForm(PlaceFields):
         }  # fmt: skip
 
 
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE.items()]
+
+
 class RoleFields(FlaskForm):
     """One role to give, with what it applies to."""
 
-    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("— none —"))]
-                       + [SelectChoice(r.value, label) for r, label in ROLE.items()])  # fmt: skip
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("— none —")), *ROLE_CHOICES])
     territory_id = SelectField(_l("Territory"), coerce=int, validate_choice=False)
     site_id = SelectField(_l("Site (agents of one site only)"), coerce=int, validate_choice=False)
     actor_id = SelectField(_l("Reuse actor (recyclers)"), coerce=int, validate_choice=False)
@@ -209,8 +211,7 @@ class UserSearchForm(FlaskForm):
     q = SearchField(_l("E-mail or name contains"), id="recherche-utilisateur")
     role = SelectField(
         _l("Role"), id="filtre-role", validate_choice=False,
-        choices=[SelectChoice("", _l("All"))]
-        + [SelectChoice(r.value, label) for r, label in ROLE.items()],
+        choices=[SelectChoice("", _l("All")), *ROLE_CHOICES],
     )  # fmt: skip
 
 

@@ -190,6 +190,5 @@ def user(user_id: int) -> ResponseReturnValue:
     ):
         forget_trusted_tokens()
         return redirect(url_for(".users"))
-    return render_template("admin/user.html", form=form, user=current, **place_names(form)), status(
-        form
-    )
+    page = render_template("admin/user.html", form=form, user=current, **place_names(form))
+    return page, status(form)
